@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Tiny launcher: check the Node version before loading anything, then hand over to the bundled CLI.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 17)) {
+  process.stderr.write(`cognito-scope-setup needs Node.js 20.17 or newer (this is ${process.versions.node}).\n`);
+  process.exit(1);
+}
+// The AWS SDK warns on Node 20 that its releases after January 2027 need Node 22. This package
+// pins SDK versions that support Node 20, so the notice does not apply; --verbose still shows it.
+if (!process.argv.includes('--verbose')) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { main } = await import('../dist/cli.js');
+process.exitCode = await main(process.argv);

@@ -1,0 +1,98 @@
+// Lazy AWS SDK v3 client factory: a client (and its package) is loaded on first use only, so
+// `--help`, usage errors and validation never load the SDK. Every client talks to one endpoint
+// when --endpoint-url is set, and uses adaptive retries (Cognito's control plane is throttled
+// hard, about 15 requests per second per account).
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { STSClient } from '@aws-sdk/client-sts';
+
+export interface ConnectionOptions {
+  region: string;
+  profile?: string;
+  endpoint?: string;
+  maxAttempts?: number;
+}
+
+export interface AwsClients {
+  readonly region: string;
+  readonly endpoint?: string;
+  iam(): Promise<IAMClient>;
+  lambda(): Promise<LambdaClient>;
+  apigw(): Promise<APIGatewayClient>;
+  cognito(): Promise<CognitoIdentityProviderClient>;
+  sts(): Promise<STSClient>;
+  destroy(): void;
+}
+
+function baseConfig(o: ConnectionOptions) {
+  const cfg: Record<string, unknown> = {
+    region: o.region,
+    retryMode: 'adaptive',
+    maxAttempts: o.maxAttempts ?? 8,
+  };
+  if (o.profile) cfg.profile = o.profile;
+  if (o.endpoint) {
+    cfg.endpoint = o.endpoint;
+    // A local emulator accepts any credentials; use dummy ones when none are configured.
+    if (!o.profile && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) {
+      cfg.credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+    }
+  }
+  return cfg;
+}
+
+export function createClients(o: ConnectionOptions): AwsClients {
+  const cache = new Map<string, Promise<{ destroy(): void }>>();
+  const lazy = <T extends { destroy(): void }>(name: string, make: () => Promise<T>): (() => Promise<T>) => () => {
+    let p = cache.get(name);
+    if (!p) {
+      p = make();
+      cache.set(name, p);
+    }
+    return p as Promise<T>;
+  };
+  const cfg = baseConfig(o);
+  return {
+    region: o.region,
+    endpoint: o.endpoint,
+    iam: lazy('iam', async () => {
+      const { IAMClient } = await import('@aws-sdk/client-iam');
+      return new IAMClient(cfg);
+    }),
+    lambda: lazy('lambda', async () => {
+      const { LambdaClient } = await import('@aws-sdk/client-lambda');
+      return new LambdaClient(cfg);
+    }),
+    apigw: lazy('apigw', async () => {
+      const { APIGatewayClient } = await import('@aws-sdk/client-api-gateway');
+      return new APIGatewayClient(cfg);
+    }),
+    cognito: lazy('cognito', async () => {
+      const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+      return new CognitoIdentityProviderClient(cfg);
+    }),
+    sts: lazy('sts', async () => {
+      const { STSClient } = await import('@aws-sdk/client-sts');
+      return new STSClient(cfg);
+    }),
+    destroy() {
+      for (const p of cache.values()) void p.then((c) => c.destroy(), () => undefined);
+    },
+  };
+}
+
+/** Region from the flag, else the SDK's own resolution (environment, then the profile's config file). */
+export async function resolveRegion(flag: string | undefined, profile: string | undefined): Promise<string | undefined> {
+  if (flag) return flag;
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  const probe = new STSClient(profile ? { profile } : {});
+  try {
+    return await probe.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    probe.destroy();
+  }
+}

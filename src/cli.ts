@@ -1,0 +1,138 @@
+// The commander program and global flags. Each command's module (and with it the AWS SDK, the
+// prompt and spinner libraries) is imported only when that command runs, so `--help`,
+// `--version` and usage errors stay fast. Commands return exit codes; only bin/ sets it.
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, UsageError } from './errors.js';
+import { VERSION } from './version.js';
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+function globalOptions(cmd: Command): Command {
+  return cmd
+    .option('--stack <name>', 'stack name; every resource is named after it', undefined)
+    .option('--state <file>', 'state file (default: ./.cognito-scope-setup/<stack>.json)')
+    .option('--region <region>', 'AWS region (default: from the environment or profile)')
+    .option('--profile <name>', 'AWS profile from ~/.aws/config')
+    .option('--endpoint-url <url>', 'send every AWS request to this endpoint (a local emulator such as ministack)')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('-y, --yes', 'accept defaults and confirm without asking')
+    .option('--no-input', 'never prompt; a missing value is an error')
+    .option('--verbose', 'show stack traces and more detail on errors');
+}
+
+export function buildProgram(run: (name: string, opts: Record<string, unknown>) => Promise<number>): Command {
+  const program = new Command('cognito-scope-setup')
+    .description('Protect a REST API with a Cognito user pool and a custom OAuth scope, in one command.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+  globalOptions(program);
+
+  const init = program
+    .command('init')
+    .description('create the whole stack, or resume or converge it; prints the URLs, client id and scope')
+    .option('--config <file>', 'JSON file with the same settings as the flags (flags win)')
+    .option('--runtime <runtime>', 'Lambda runtime (default python3.13)')
+    .addOption(new Option('--endpoint-type <type>', 'REST API endpoint type (default EDGE, as in the tutorial)').choices(['EDGE', 'REGIONAL', 'edge', 'regional']))
+    .option('--stage <name>', 'API Gateway stage (default dev)')
+    .option('--domain-prefix <prefix>', 'hosted UI domain prefix (default: <stack>-<random>)')
+    .option('--resource-server-id <id>', 'resource server identifier (default <stack>-api)')
+    .option('--scope <name[=description]>', 'custom scope, repeatable (default read.helloworld.message)', collect)
+    .option('--callback-url <url>', 'OAuth callback URL, repeatable (default https://oauth.pstmn.io/v1/callback)', collect)
+    .option('--username <name>', 'user to create')
+    .option('--email <address>', "the user's e-mail address")
+    .option('--password-stdin', "read the user's password from stdin (or set COGNITO_SCOPE_SETUP_PASSWORD)")
+    .option('--invite', 'let Cognito e-mail the user a temporary password instead')
+    .option('--no-user', 'do not create a user')
+    .option('--allow-replace', 'allow replacing resources AWS cannot change in place (domain prefix, resource server id)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ printf '%s' "$PASSWORD" | npx cognito-scope-setup init --username alice --email alice@example.com --password-stdin --yes
+  $ npx cognito-scope-setup init --stack demo --region eu-west-1 --endpoint-type REGIONAL --invite --username bob --email bob@example.com
+  $ npx cognito-scope-setup init --scope read.helloworld.message --scope write.helloworld.message="Write it" --no-user --json
+  $ npx cognito-scope-setup init --endpoint-url http://127.0.0.1:4566 --region us-east-1 --no-user   # against ministack`,
+    );
+  globalOptions(init).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('init', cmd.optsWithGlobals()));
+  });
+
+  const status = program
+    .command('status')
+    .description('check every recorded resource against AWS, live; exit 0 in sync, 3 not in sync, 1 on error')
+    .addHelpText('after', `
+Examples:
+  $ npx cognito-scope-setup status
+  $ npx cognito-scope-setup status --stack demo --json`);
+  globalOptions(status).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('status', cmd.optsWithGlobals()));
+  });
+
+  const destroy = program
+    .command('destroy')
+    .description('delete everything the stack owns, in reverse order, and its state file')
+    .addHelpText('after', `
+Examples:
+  $ npx cognito-scope-setup destroy
+  $ npx cognito-scope-setup destroy --stack demo --yes --json`);
+  globalOptions(destroy).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('destroy', cmd.optsWithGlobals()));
+  });
+  return program;
+}
+
+async function runCommand(name: string, opts: Record<string, unknown>): Promise<number> {
+  switch (name) {
+    case 'init':
+      return (await import('./commands/init.js')).runInit(opts);
+    case 'status':
+      return (await import('./commands/status.js')).runStatus(opts);
+    case 'destroy':
+      return (await import('./commands/destroy.js')).runDestroy(opts);
+    default:
+      throw new Error(`unknown command ${name}`);
+  }
+}
+
+export function reportError(e: unknown, verbose: boolean, json: boolean): number {
+  const write = (s: string) => process.stderr.write(s + '\n');
+  if (e instanceof UsageError) {
+    for (const p of e.problems) write(`error: ${p}`);
+    if (e.hint) write(`hint: ${e.hint}`);
+  } else if (e instanceof CliError) {
+    write(`error: ${e.message}`);
+    if (e.hint) write(`hint: ${e.hint}`);
+  } else {
+    write(`error: ${(e as Error)?.message ?? String(e)}`);
+    if (!verbose) write('hint: run again with --verbose for details');
+  }
+  if (verbose && e instanceof Error && e.stack) write(e.stack);
+  const code = e instanceof CliError ? e.exitCode : 1;
+  if (json) {
+    const err = e as CliError;
+    process.stdout.write(JSON.stringify({ error: { code: err?.code ?? 'ERROR', message: err?.message ?? String(e), hint: err?.hint } }, null, 2) + '\n');
+  }
+  return code;
+}
+
+export async function main(argv: string[], run = runCommand): Promise<number> {
+  const program = buildProgram(run);
+  const verbose = argv.includes('--verbose');
+  const json = argv.includes('--json');
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return 0;
+    }
+    await program.parseAsync(argv);
+    return (program.getOptionValue('__exit') as number | undefined) ?? 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    return reportError(e, verbose, json);
+  }
+}

@@ -1,0 +1,186 @@
+// Shared by the commands: validate everything local first (exit 2 before any AWS request), then
+// lock the stack, resolve the account and hand the engine what it needs.
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { createClients, resolveRegion, type AwsClients } from '../aws/clients.js';
+import { explainAwsError } from '../aws/errors.js';
+import { resolveInputs, validateConnection, validateStack, type RawInputs } from '../config/resolve.js';
+import type { EngineOptions } from '../engine/engine.js';
+import type { EngineEvent, StepRecord } from '../engine/types.js';
+import { StateError, UsageError } from '../errors.js';
+import { STATE_VERSION, TOOL, type State } from '../state/schema.js';
+import { loadState, lockState, saveState, stateFileFor } from '../state/store.js';
+import { STEPS } from '../steps/index.js';
+import { namesFor, partitionOf, type App } from '../steps/app.js';
+
+export interface GlobalOpts {
+  stack?: string;
+  state?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  json?: boolean;
+  yes?: boolean;
+  /** commander's --no-input sets this to false. */
+  input?: boolean;
+  verbose?: boolean;
+}
+
+export interface LocalStack {
+  stack: string;
+  stateFile: string;
+  recorded?: State;
+}
+
+/** Everything that needs no network: stack name, flags' formats, the state file. */
+export function openLocal(g: GlobalOpts): LocalStack {
+  const stack = validateStack(g.stack);
+  validateConnection({ region: g.region, endpointUrl: g.endpointUrl });
+  const stateFile = stateFileFor(stack, g.state);
+  const recorded = loadState(stateFile);
+  if (recorded && recorded.stack !== stack) {
+    throw new StateError(`State file ${stateFile} belongs to stack "${recorded.stack}", not "${stack}".`, `Pass --stack ${recorded.stack}, or another --state file.`);
+  }
+  return { stack, stateFile, recorded };
+}
+
+export interface Session {
+  local: LocalStack;
+  state: State;
+  app: App;
+  aws: AwsClients;
+  endpoint?: string;
+  release(): Promise<void>;
+  /** Serialized, atomic save of one step's record into the state file. */
+  save(key: string, record: StepRecord | undefined): Promise<void>;
+  /** Flush pending saves and write the whole state once more. */
+  persist(): Promise<void>;
+  engine(onEvent: (e: EngineEvent) => void): EngineOptions<App>;
+}
+
+export interface OpenOptions {
+  flags?: RawInputs;
+  config?: RawInputs;
+  /** Take the per-stack lock (commands that change things). */
+  lock: boolean;
+  /** Write the state file (init); status and destroy never create one. */
+  writeState: boolean;
+  password?: string;
+}
+
+export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptions): Promise<Session> {
+  const { stack, stateFile, recorded } = local;
+  const inputs = resolveInputs({ flags: { ...o.flags, stack }, config: o.config, recorded: recorded?.inputs });
+  if (recorded && !o.flags?.domainPrefix && !o.config?.domainPrefix) inputs.domainPrefixGenerated = recorded.domainPrefixGenerated;
+
+  const region = await resolveRegion(g.region ?? recorded?.region, g.profile);
+  if (!region) throw new UsageError(['--region: no AWS region is configured; pass --region (for example --region us-east-1) or set AWS_REGION']);
+  validateConnection({ region });
+  if (recorded && recorded.region !== region) {
+    throw new StateError(
+      `State file ${stateFile} records stack "${stack}" in ${recorded.region}, but this run targets ${region}.`,
+      `Run with --region ${recorded.region}, or use another --stack (or --state) for a stack in ${region}.`,
+      'REGION_MISMATCH',
+    );
+  }
+  const endpoint = g.endpointUrl ?? recorded?.endpoint;
+  if (recorded && (recorded.endpoint ?? '') !== (endpoint ?? '') && g.endpointUrl !== undefined) {
+    throw new StateError(`State file ${stateFile} was made against ${recorded.endpoint ?? 'AWS'}, not ${endpoint}.`, 'Use the same --endpoint-url as when the stack was created, or another --stack.', 'ENDPOINT_MISMATCH');
+  }
+
+  const release = o.lock ? await lockState(stateFile) : async () => {};
+  const aws = createClients({ region, profile: g.profile, endpoint });
+  try {
+    const sts = await aws.sts();
+    let accountId: string;
+    try {
+      accountId = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
+    } catch (e) {
+      throw explainAwsError(e, { endpoint, profile: g.profile, region });
+    }
+    if (recorded && recorded.accountId !== accountId) {
+      throw new StateError(
+        `State file ${stateFile} records stack "${stack}" in account ${recorded.accountId}, but your credentials are for account ${accountId}.`,
+        'Switch to the credentials of that account (--profile), or use another --stack for this account.',
+        'ACCOUNT_MISMATCH',
+      );
+    }
+    const now = new Date().toISOString();
+    const { domainPrefixGenerated, ...plainInputs } = inputs;
+    const state: State = recorded
+      ? { ...recorded, inputs: plainInputs, domainPrefixGenerated, ...(endpoint ? { endpoint } : {}) }
+      : { version: STATE_VERSION, tool: TOOL, stack, region, accountId, ...(endpoint ? { endpoint } : {}), inputs: plainInputs, domainPrefixGenerated, resources: {}, createdAt: now, updatedAt: now };
+    const app: App = { aws, stack, region, accountId, partition: partitionOf(region), inputs, names: namesFor(stack), password: o.password };
+
+    let chain: Promise<void> = Promise.resolve();
+    const write = () => (o.writeState ? saveState(stateFile, state) : Promise.resolve());
+    const save = (key: string, record: StepRecord | undefined) => {
+      if (record === undefined) delete state.resources[key];
+      else state.resources[key] = record;
+      chain = chain.then(write, write);
+      return chain;
+    };
+    const recordedResources = { ...(recorded?.resources ?? {}) };
+    return {
+      local,
+      state,
+      app,
+      aws,
+      endpoint,
+      release: async () => {
+        await chain.catch(() => undefined);
+        aws.destroy();
+        await release();
+      },
+      save,
+      persist: () => {
+        chain = chain.then(write, write);
+        return chain;
+      },
+      engine: (onEvent) => ({ steps: STEPS, app, recorded: recordedResources, save, onEvent }),
+    };
+  } catch (e) {
+    aws.destroy();
+    await release();
+    throw e;
+  }
+}
+
+export interface Outputs {
+  invokeUrl?: string;
+  restApiId?: string;
+  stage: string;
+  userPoolId?: string;
+  domain?: string;
+  hostedUiUrl?: string;
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  clientId?: string;
+  scopes: string[];
+  username?: string;
+  functionName: string;
+}
+
+/** What a user needs next, from the recorded ids. With an endpoint: the emulator's URL shapes. */
+export function outputsOf(state: State): Outputs {
+  const r = (k: string) => state.resources[k] as Record<string, string> | undefined;
+  const apiId = r('api')?.id;
+  const stage = r('deployment')?.id ?? state.inputs.stage;
+  const prefix = r('domain')?.id;
+  const e = state.endpoint?.replace(/\/+$/, '');
+  const domain = prefix ? `${prefix}.auth.${state.region}.amazoncognito.com` : undefined;
+  const base = e ?? (domain ? `https://${domain}` : undefined);
+  return {
+    invokeUrl: apiId ? (e ? `${e}/restapis/${apiId}/${stage}/_user_request_/` : `https://${apiId}.execute-api.${state.region}.amazonaws.com/${stage}/`) : undefined,
+    restApiId: apiId,
+    stage,
+    userPoolId: r('userPool')?.id,
+    domain,
+    hostedUiUrl: base && prefix ? `${base}/login` : undefined,
+    authorizeUrl: base && prefix ? `${base}/oauth2/authorize` : undefined,
+    tokenUrl: base && prefix ? `${base}/oauth2/token` : undefined,
+    clientId: r('client')?.id,
+    scopes: state.inputs.scopes.map((s) => `${state.inputs.resourceServerId}/${s.name}`),
+    username: r('user')?.id,
+    functionName: r('function')?.id ?? `${state.stack}-lambda`,
+  };
+}

@@ -1,0 +1,131 @@
+// What the user wants, validated with AWS's real naming rules. One schema serves flags,
+// the config file and (later) prompts, so a value is judged the same way wherever it comes from.
+import { z } from 'zod';
+
+/** Lambda runtimes we accept: supported by AWS today (2026-11), not deprecated. */
+export const SUPPORTED_RUNTIMES = ['python3.13', 'python3.14', 'python3.12', 'python3.11', 'nodejs22.x', 'nodejs24.x'] as const;
+/** Runtimes AWS has deprecated (no new functions): refused with a pointer to a current one. */
+export const DEPRECATED_RUNTIMES = [
+  'python2.7', 'python3.6', 'python3.7', 'python3.8', 'python3.9', 'python3.10',
+  'nodejs', 'nodejs4.3', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'nodejs18.x', 'nodejs20.x',
+] as const;
+export const DEFAULT_RUNTIME = 'python3.13';
+export const TUTORIAL_CALLBACK = 'https://oauth.pstmn.io/v1/callback';
+export const DEFAULT_SCOPE = { name: 'read.helloworld.message', description: 'Read the hello world message' };
+
+const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];
+
+export const stackName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/, 'must be 1-32 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen');
+
+export const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'must be an AWS region code such as us-east-1');
+
+export const runtime = z.string().superRefine((v, ctx) => {
+  if ((DEPRECATED_RUNTIMES as readonly string[]).includes(v)) {
+    ctx.addIssue({ code: 'custom', message: `is deprecated by AWS Lambda; use ${DEFAULT_RUNTIME} (supported: ${SUPPORTED_RUNTIMES.join(', ')})` });
+  } else if (!(SUPPORTED_RUNTIMES as readonly string[]).includes(v)) {
+    ctx.addIssue({ code: 'custom', message: `must be one of ${SUPPORTED_RUNTIMES.join(', ')}` });
+  }
+});
+
+export const endpointType = z.enum(['EDGE', 'REGIONAL'], { error: 'must be EDGE or REGIONAL' });
+
+export const stage = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, hyphens or underscores');
+
+export const domainPrefix = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be 1-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen')
+  .refine((v) => !RESERVED_DOMAIN_WORDS.some((w) => v.includes(w)), 'must not contain "aws", "amazon" or "cognito" (Cognito reserves them)');
+
+export const resourceServerId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'may contain only printable ASCII without spaces, double quotes or backslashes');
+
+export const scopeName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .regex(/^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$/, 'may contain only printable ASCII without spaces, /, double quotes or backslashes');
+
+export const scope = z.object({
+  name: scopeName,
+  description: z.string().min(1, 'description must not be empty').max(256, 'description must be at most 256 characters'),
+});
+
+export const callbackUrl = z.string().superRefine((v, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
+    return;
+  }
+  if (url.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a fragment (#)' });
+  const localhost = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol === 'http:' && !localhost) ctx.addIssue({ code: 'custom', message: 'must use https (http is allowed only for localhost)' });
+  else if (url.protocol !== 'http:' && url.protocol !== 'https:' && !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) {
+    ctx.addIssue({ code: 'custom', message: 'must use https' });
+  }
+  if (v.length > 1024) ctx.addIssue({ code: 'custom', message: 'must be at most 1024 characters' });
+});
+
+export const username = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, 'may not contain spaces or control characters');
+
+export const email = z.email({ error: 'must be an e-mail address' });
+
+export const endpointUrl = z.string().superRefine((v, ctx) => {
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL' });
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:4566' });
+  }
+});
+
+/** Cognito's default password policy, which the pool we create keeps. */
+export const password = z
+  .string()
+  .min(8, 'must be at least 8 characters (the pool password policy)')
+  .max(256, 'must be at most 256 characters')
+  .refine((v) => /[a-z]/.test(v), 'must contain a lowercase letter (the pool password policy)')
+  .refine((v) => /[A-Z]/.test(v), 'must contain an uppercase letter (the pool password policy)')
+  .refine((v) => /[0-9]/.test(v), 'must contain a digit (the pool password policy)')
+  .refine((v) => /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/.test(v), 'must contain a symbol (the pool password policy)')
+  .refine((v) => !/^\s|\s$/.test(v), 'must not start or end with a space');
+
+export const userMode = z.enum(['password', 'invite', 'none']);
+
+/** The settings of a stack: everything `init` needs, none of it secret. */
+export const inputsSchema = z
+  .object({
+    stack: stackName,
+    runtime,
+    endpointType,
+    stage,
+    domainPrefix,
+    resourceServerId,
+    scopes: z.array(scope).min(1, 'needs at least one scope').max(49, 'at most 49 custom scopes (a client holds 50 with openid)'),
+    callbackUrls: z.array(callbackUrl).min(1, 'needs at least one callback URL').max(100, 'at most 100 callback URLs'),
+    userMode,
+    username: username.optional(),
+    email: email.optional(),
+  })
+  .superRefine((v, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, s] of v.scopes.entries()) {
+      if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['scopes', i, 'name'], message: `scope "${s.name}" is given twice` });
+      seen.add(s.name);
+    }
+    if (v.userMode !== 'none' && !v.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required unless the user step is skipped (--no-user)' });
+    if (v.userMode === 'invite' && !v.email) ctx.addIssue({ code: 'custom', path: ['email'], message: 'is required with --invite (the invitation goes there)' });
+  });
+
+export type Inputs = z.infer<typeof inputsSchema>;
+export type Scope = z.infer<typeof scope>;

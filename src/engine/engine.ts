@@ -1,0 +1,287 @@
+// apply / plan / readAll / destroy over a graph of Steps.
+//
+// Every operation starts with one concurrent read of all steps, using the ids recorded in
+// state for dependencies (so a no-op `init` or a `status` is one round of reads deep). apply
+// then walks the graph: a step whose dependencies kept their ids reuses that read; otherwise it
+// is read again against this run's dependency records. Mutations are checkpointed through
+// `save` right after they return.
+import { checkGraph, runGraph } from './graph.js';
+import type { ApplyAction, Change, DestroyAction, EngineEvent, Live, PlanAction, Step, StepContext, StepRecord, StepResult } from './types.js';
+
+export interface EngineOptions<C> {
+  steps: readonly Step<C, any>[];
+  app: C;
+  /** Records from the state file, per step key. */
+  recorded: Readonly<Record<string, StepRecord | undefined>>;
+  /** Persist (or with undefined, forget) one step's record. Called after every mutation. */
+  save(key: string, record: StepRecord | undefined): Promise<void>;
+  onEvent?(e: EngineEvent): void;
+  concurrency?: number;
+}
+
+export class EngineFailure extends Error {
+  constructor(
+    readonly failedKey: string,
+    override readonly cause: unknown,
+    readonly results: StepResult[],
+  ) {
+    super(`step ${failedKey} failed: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'EngineFailure';
+  }
+}
+
+type AnyStep<C> = Step<C, any>;
+
+function enabledSteps<C>(o: EngineOptions<C>): AnyStep<C>[] {
+  checkGraph(o.steps);
+  const on = o.steps.filter((s) => s.enabled?.(o.app) ?? true);
+  const keys = new Set(on.map((s) => s.key));
+  // A step whose dependency is disabled is disabled too.
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const s of on) {
+      if (keys.has(s.key) && s.dependsOn.some((d) => !keys.has(d))) {
+        keys.delete(s.key);
+        changed = true;
+      }
+    }
+  }
+  return on.filter((s) => keys.has(s.key));
+}
+
+function makeCtx<C>(
+  o: EngineOptions<C>,
+  step: AnyStep<C>,
+  records: (key: string) => StepRecord | undefined,
+  changedDeps: string[],
+): StepContext<C> {
+  return {
+    app: o.app,
+    get: <R extends StepRecord>(key: string) => records(key) as R | undefined,
+    changedDeps,
+    checkpoint: (partial) => o.save(step.key, { ...(o.recorded[step.key] ?? {}), ...partial }),
+    note: (message) => o.onEvent?.({ type: 'note', key: step.key, title: step.title, message }),
+  };
+}
+
+/** Read every step at once, with dependency ids from state. Errors are kept per step. */
+async function readAllRecorded<C>(o: EngineOptions<C>, steps: AnyStep<C>[]): Promise<Map<string, { live?: Live; error?: unknown }>> {
+  const out = new Map<string, { live?: Live; error?: unknown }>();
+  const limit = o.concurrency ?? 8;
+  const queue = [...steps];
+  const worker = async () => {
+    for (let s = queue.shift(); s; s = queue.shift()) {
+      const step = s;
+      const ctx = makeCtx(o, step, (k) => o.recorded[k], []);
+      try {
+        out.set(step.key, { live: await step.read(ctx, o.recorded[step.key]) });
+      } catch (error) {
+        out.set(step.key, { error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, steps.length) }, worker));
+  return out;
+}
+
+function sameId(a: StepRecord | undefined, b: StepRecord | undefined): boolean {
+  return a !== undefined && b !== undefined && a.id !== undefined && a.id === b.id;
+}
+
+export interface ApplyOptions {
+  /** Compute what would happen; send no mutating request. */
+  dryRun?: boolean;
+  /** Allow replacing resources that AWS cannot change in place. */
+  allowReplace?: boolean;
+}
+
+export interface ApplyResult {
+  results: StepResult[];
+}
+
+/** Create, adopt or converge every step, in dependency order, branches in parallel. */
+export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  const steps = enabledSteps(o);
+  const byKey = new Map(steps.map((s) => [s.key, s]));
+  const pre = await readAllRecorded(o, steps);
+  const final = new Map<string, StepRecord | undefined>();
+  const actions = new Map<string, string>();
+  const results: StepResult[] = [];
+
+  const work = async (key: string) => {
+    const step = byKey.get(key)!;
+    const emit = (e: EngineEvent) => o.onEvent?.(e);
+    emit({ type: 'start', key, title: step.title, phase: 'apply' });
+    const changedDeps = step.dependsOn.filter((d) => ['created', 'updated', 'create', 'update', 'replace'].includes(actions.get(d) ?? ''));
+    const ctx = makeCtx(o, step, (k) => (final.has(k) ? final.get(k) : o.recorded[k]), changedDeps);
+    try {
+      // Reuse the first read when every dependency kept the id it had in state.
+      const depsStable = step.dependsOn.every((d) => sameId(final.get(d), o.recorded[d]) && !changedDeps.includes(d));
+      const first = pre.get(key);
+      let live: Live | undefined;
+      if (depsStable && first && !first.error) live = first.live;
+      else if (depsStable && first?.error) throw first.error;
+      else if (opts.dryRun && step.dependsOn.some((d) => final.get(d) === undefined)) live = undefined; // parent not there yet
+      else live = await step.read(ctx, o.recorded[key]);
+
+      if (live && live.adopted === undefined) live = { ...live, adopted: o.recorded[key] === undefined };
+      let action: string;
+      let record: StepRecord | undefined;
+      let changes: Change[] | undefined;
+      if (!live) {
+        action = opts.dryRun ? 'create' : 'created';
+        record = opts.dryRun ? undefined : await step.create(ctx);
+      } else if (live.changes.length === 0) {
+        action = opts.dryRun ? (live.adopted ? 'adopt' : 'no change') : live.adopted ? 'adopted' : 'unchanged';
+        record = live.record;
+      } else {
+        changes = live.changes;
+        const replace = live.changes.some((c) => c.replace);
+        if (opts.dryRun) {
+          action = replace ? 'replace' : 'update';
+          record = live.record;
+        } else if (replace && !opts.allowReplace) {
+          const fields = live.changes.filter((c) => c.replace).map((c) => c.field).join(', ');
+          throw Object.assign(new Error(`${step.title}: changing ${fields} needs the resource to be replaced`), {
+            hint: 'Run `plan` to see the replacement, then run init again with --allow-replace.',
+            code: 'REPLACE_NEEDED',
+          });
+        } else if (step.update) {
+          action = 'updated';
+          record = await step.update(ctx, live);
+        } else {
+          action = 'updated';
+          record = live.record;
+        }
+      }
+      if (!opts.dryRun && record && (action !== 'unchanged' || JSON.stringify(record) !== JSON.stringify(o.recorded[key]))) {
+        await o.save(key, record);
+      }
+      final.set(key, record);
+      actions.set(key, action);
+      results.push({ key, action, record, changes });
+      emit({ type: 'done', key, title: step.title, action: action as ApplyAction | PlanAction, changes });
+    } catch (error) {
+      results.push({ key, action: 'failed', error });
+      emit({ type: 'failed', key, title: step.title, error });
+      throw new EngineFailure(key, error, results);
+    }
+  };
+
+  try {
+    await runGraph(steps.map((s) => s.key), (k) => byKey.get(k)!.dependsOn, work, o.concurrency ?? 8);
+  } catch (e) {
+    if (e instanceof EngineFailure) {
+      for (const s of steps) if (!actions.has(s.key) && !results.some((r) => r.key === s.key)) results.push({ key: s.key, action: 'skipped' });
+      throw new EngineFailure(e.failedKey, e.cause, results);
+    }
+    throw e;
+  }
+  return { results: steps.map((s) => results.find((r) => r.key === s.key)!) };
+}
+
+export type ReadState = 'ok' | 'missing' | 'drifted' | 'error';
+export interface ReadResult {
+  key: string;
+  title: string;
+  state: ReadState;
+  record?: StepRecord;
+  changes?: Change[];
+  error?: unknown;
+}
+
+/** Read every step live, concurrently, changing nothing (`status`). */
+export async function readAll<C>(o: EngineOptions<C>): Promise<ReadResult[]> {
+  const steps = enabledSteps(o);
+  const pre = await readAllRecorded(o, steps);
+  return steps.map((s) => {
+    const r = pre.get(s.key)!;
+    if (r.error) return { key: s.key, title: s.title, state: 'error', error: r.error };
+    if (!r.live) return { key: s.key, title: s.title, state: 'missing' };
+    return { key: s.key, title: s.title, state: r.live.changes.length ? 'drifted' : 'ok', record: r.live.record, changes: r.live.changes };
+  });
+}
+
+export interface DestroyResult {
+  results: StepResult[];
+}
+
+function cascadeRoot<C>(byKey: Map<string, AnyStep<C>>, s: AnyStep<C>): string {
+  let cur = s;
+  while (cur.deletedWith && byKey.has(cur.deletedWith)) cur = byKey.get(cur.deletedWith)!;
+  return cur.key;
+}
+
+/**
+ * Delete in reverse dependency order. Steps deleted with a parent (an API's methods, a pool's
+ * clients) cost no call of their own. A resource that is not ours is left alone and reported.
+ */
+export async function destroy<C>(o: EngineOptions<C>): Promise<DestroyResult> {
+  checkGraph(o.steps);
+  // Destroy considers every step, enabled or not: a step skipped now may have been created before.
+  const steps = [...o.steps];
+  const byKey = new Map(steps.map((s) => [s.key, s]));
+  const dependents = new Map<string, string[]>(steps.map((s) => [s.key, []]));
+  for (const s of steps) for (const d of s.dependsOn) dependents.get(d)!.push(s.key);
+  const roots = new Map(steps.map((s) => [s.key, cascadeRoot(byKey, s)]));
+  const results = new Map<string, StepResult>();
+
+  // A step waits for its dependents to be gone; a cascaded dependent is gone when its root is.
+  const waitsFor = (k: string) =>
+    [...new Set(dependents.get(k)!.map((d) => roots.get(d)!))].filter((r) => r !== k);
+  const independent = steps.filter((s) => roots.get(s.key) === s.key);
+
+  const work = async (key: string) => {
+    const step = byKey.get(key)!;
+    o.onEvent?.({ type: 'start', key, title: step.title, phase: 'destroy' });
+    const ctx = makeCtx(o, step, (k) => o.recorded[k], []);
+    let action: DestroyAction;
+    try {
+      let live: Live | undefined;
+      try {
+        live = await step.read(ctx, o.recorded[key]);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'CONFLICT') {
+          action = 'not owned';
+          results.set(key, { key, action, error: e });
+          o.onEvent?.({ type: 'done', key, title: step.title, action });
+          return;
+        }
+        throw e;
+      }
+      if (live) {
+        await step.delete(ctx, live.record);
+        action = 'deleted';
+      } else action = 'absent';
+      await o.save(key, undefined);
+      results.set(key, { key, action });
+      o.onEvent?.({ type: 'done', key, title: step.title, action });
+      // Everything cascaded from this step is gone with it.
+      for (const s of steps) {
+        if (s.key !== key && roots.get(s.key) === key) {
+          const had = o.recorded[s.key] !== undefined;
+          await o.save(s.key, undefined);
+          const a: DestroyAction = had && action === 'deleted' ? 'deleted' : 'absent';
+          results.set(s.key, { key: s.key, action: a });
+          o.onEvent?.({ type: 'done', key: s.key, title: s.title, action: a });
+        }
+      }
+    } catch (error) {
+      results.set(key, { key, action: 'failed', error });
+      o.onEvent?.({ type: 'failed', key, title: step.title, error });
+      throw new EngineFailure(key, error, [...results.values()]);
+    }
+  };
+
+  try {
+    await runGraph(independent.map((s) => s.key), waitsFor, work, o.concurrency ?? 8);
+  } catch (e) {
+    if (e instanceof EngineFailure) {
+      for (const s of steps) if (!results.has(s.key)) results.set(s.key, { key: s.key, action: 'skipped' });
+      throw new EngineFailure(e.failedKey, e.cause, steps.map((s) => results.get(s.key)!));
+    }
+    throw e;
+  }
+  return { results: steps.map((s) => results.get(s.key) ?? { key: s.key, action: 'skipped' }) };
+}

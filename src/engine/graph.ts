@@ -1,0 +1,84 @@
+// Dependency graph utilities and a ready-pool scheduler with a concurrency limit.
+import type { Step } from './types.js';
+
+export function checkGraph<C>(steps: readonly Step<C, any>[]): void {
+  const keys = new Set(steps.map((s) => s.key));
+  if (keys.size !== steps.length) throw new Error('duplicate step keys');
+  for (const s of steps) {
+    for (const d of s.dependsOn) if (!keys.has(d)) throw new Error(`step ${s.key} depends on unknown step ${d}`);
+    if (s.deletedWith && !s.dependsOn.includes(s.deletedWith)) throw new Error(`step ${s.key}: deletedWith must be one of its dependencies`);
+  }
+  // Cycle check (depth-first).
+  const byKey = new Map(steps.map((s) => [s.key, s]));
+  const state = new Map<string, 1 | 2>();
+  const visit = (k: string, path: string[]) => {
+    if (state.get(k) === 2) return;
+    if (state.get(k) === 1) throw new Error(`dependency cycle: ${[...path, k].join(' -> ')}`);
+    state.set(k, 1);
+    for (const d of byKey.get(k)!.dependsOn) visit(d, [...path, k]);
+    state.set(k, 2);
+  };
+  for (const s of steps) visit(s.key, []);
+}
+
+/** The longest chain of dependencies (in steps), used by `plan` and the benchmark. */
+export function depth<C>(steps: readonly Step<C, any>[], weight: (s: Step<C, any>) => number = () => 1): number {
+  const byKey = new Map(steps.map((s) => [s.key, s]));
+  const memo = new Map<string, number>();
+  const d = (k: string): number => {
+    if (memo.has(k)) return memo.get(k)!;
+    const s = byKey.get(k)!;
+    const v = weight(s) + Math.max(0, ...s.dependsOn.filter((x) => byKey.has(x)).map(d));
+    memo.set(k, v);
+    return v;
+  };
+  return Math.max(0, ...steps.map((s) => d(s.key)));
+}
+
+/**
+ * Runs `work(key)` for every node once all of `waitsFor(key)` have finished, at most `limit` at a
+ * time. A failure stops new work from starting; running work is awaited; then the first error is
+ * thrown. Nodes whose prerequisites failed are never started.
+ */
+export async function runGraph(
+  keys: readonly string[],
+  waitsFor: (key: string) => readonly string[],
+  work: (key: string) => Promise<void>,
+  limit = 8,
+): Promise<void> {
+  const pending = new Set(keys);
+  const done = new Set<string>();
+  const running = new Map<string, Promise<void>>();
+  let firstError: unknown;
+  let failed = false;
+
+  while (pending.size > 0 || running.size > 0) {
+    if (!failed) {
+      for (const k of [...pending]) {
+        if (running.size >= limit) break;
+        if (waitsFor(k).every((d) => done.has(d) || !keys.includes(d))) {
+          pending.delete(k);
+          const p = work(k).then(
+            () => {
+              done.add(k);
+              running.delete(k);
+            },
+            (e) => {
+              running.delete(k);
+              if (!failed) firstError = e;
+              failed = true;
+            },
+          );
+          running.set(k, p);
+        }
+      }
+    }
+    if (running.size === 0) {
+      if (failed) break;
+      if (pending.size > 0) throw new Error(`unreachable steps: ${[...pending].join(', ')}`);
+      break;
+    }
+    await Promise.race(running.values());
+  }
+  if (failed) throw firstError;
+}

@@ -1,0 +1,80 @@
+// What every step gets: clients, the resolved inputs, deterministic names and the ownership tag.
+import type { AwsClients } from '../aws/clients.js';
+import type { Inputs } from '../config/schema.js';
+import { ConflictError } from '../errors.js';
+import type { StepContext } from '../engine/types.js';
+
+export const TAG_KEY = 'cognito-scope-setup:stack';
+
+export interface Names {
+  role: string;
+  function: string;
+  api: string;
+  userPool: string;
+  client: string;
+  resourceServer: string;
+  authorizer: string;
+  permissionSid: string;
+}
+
+export function namesFor(stack: string): Names {
+  return {
+    role: `${stack}-lambda-role`,
+    function: `${stack}-lambda`,
+    api: `${stack}-api`,
+    userPool: `${stack}-user-pool`,
+    client: `${stack}-client`,
+    resourceServer: `${stack}-resource-server`,
+    authorizer: `${stack}-authorizer`,
+    permissionSid: `${stack}-apigateway-get-root`,
+  };
+}
+
+export interface App {
+  aws: AwsClients;
+  stack: string;
+  region: string;
+  accountId: string;
+  /** AWS partition of the region (aws, aws-cn, aws-us-gov). */
+  partition: string;
+  inputs: Inputs & { domainPrefixGenerated: boolean };
+  names: Names;
+  /** The user's password: only in memory, only when the user step must create the user. */
+  password?: string;
+}
+
+export type Ctx = StepContext<App>;
+
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export function fullScopes(inputs: Inputs): string[] {
+  return inputs.scopes.map((s) => `${inputs.resourceServerId}/${s.name}`);
+}
+
+export function functionArn(app: App): string {
+  return `arn:${app.partition}:lambda:${app.region}:${app.accountId}:function:${app.names.function}`;
+}
+
+/** Is the tag map ours? Missing tag: a conflict (someone else's resource with our name). */
+export function assertOwned(app: App, kind: string, name: string, tags: Record<string, string | undefined> | undefined): void {
+  const value = tags?.[TAG_KEY];
+  if (value === app.stack) return;
+  const why = value === undefined ? `it has no ${TAG_KEY} tag` : `its ${TAG_KEY} tag says "${value}"`;
+  throw new ConflictError(
+    `A ${kind} named "${name}" already exists in ${app.region}, but it was not created by cognito-scope-setup for stack "${app.stack}" (${why}). It was left untouched.`,
+    `Choose another stack name with --stack, or delete or rename that ${kind} yourself.`,
+  );
+}
+
+export const tagsObject = (app: App): Record<string, string> => ({ [TAG_KEY]: app.stack });
+export const tagsList = (app: App): { Key: string; Value: string }[] => [{ Key: TAG_KEY, Value: app.stack }];
+
+export const sameSet = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => {
+  const x = [...new Set(a ?? [])].sort();
+  const y = [...new Set(b ?? [])].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+};

@@ -1,0 +1,87 @@
+// The COGNITO_USER_POOLS authorizer reading the Authorization header (tutorial step 6).
+import {
+  CreateAuthorizerCommand,
+  DeleteAuthorizerCommand,
+  GetAuthorizerCommand,
+  GetAuthorizersCommand,
+  UpdateAuthorizerCommand,
+  type Authorizer,
+  type PatchOperation,
+} from '@aws-sdk/client-api-gateway';
+import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import type { Change, Step } from '../engine/types.js';
+import { sameSet, type App } from './app.js';
+import type { ApiRecord } from './api.js';
+import type { UserPoolRecord } from './user-pool.js';
+
+export const IDENTITY_SOURCE = 'method.request.header.Authorization';
+
+export interface AuthorizerRecord extends Record<string, unknown> {
+  id: string;
+}
+
+export const authorizerStep: Step<App, AuthorizerRecord> = {
+  key: 'authorizer',
+  title: 'Cognito authorizer',
+  dependsOn: ['api', 'userPool'],
+  deletedWith: 'api',
+  async read(ctx, recorded) {
+    const { app } = ctx;
+    const api = ctx.get<ApiRecord>('api');
+    const pool = ctx.get<UserPoolRecord>('userPool');
+    if (!api) return undefined;
+    const apigw = await app.aws.apigw();
+    let a: Authorizer | undefined = recorded?.id ? await orAbsent(apigw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: recorded.id }))) : undefined;
+    if (!a) {
+      const list = await orAbsent(apigw.send(new GetAuthorizersCommand({ restApiId: api.id, limit: 500 })));
+      a = list?.items?.find((x) => x.name === app.names.authorizer);
+    }
+    if (!a) return undefined;
+    const changes: Change[] = [];
+    if (a.type !== 'COGNITO_USER_POOLS') changes.push({ field: 'type', from: a.type, to: 'COGNITO_USER_POOLS', replace: true });
+    if (a.identitySource !== IDENTITY_SOURCE) changes.push({ field: 'identitySource', from: a.identitySource, to: IDENTITY_SOURCE });
+    if (pool && !sameSet(a.providerARNs, [pool.arn])) changes.push({ field: 'providerARNs', from: a.providerARNs ?? [], to: [pool.arn] });
+    return { record: { id: a.id! }, changes };
+  },
+  async create(ctx) {
+    const { app } = ctx;
+    const api = ctx.get<ApiRecord>('api')!;
+    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const apigw = await app.aws.apigw();
+    const out = await apigw.send(
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: app.names.authorizer,
+        type: 'COGNITO_USER_POOLS',
+        providerARNs: [pool.arn],
+        identitySource: IDENTITY_SOURCE,
+      }),
+    );
+    return { id: out.id! };
+  },
+  async update(ctx, live) {
+    const api = ctx.get<ApiRecord>('api')!;
+    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const apigw = await ctx.app.aws.apigw();
+    if (live.changes.some((c) => c.replace)) {
+      await authorizerStep.delete(ctx, live.record);
+      return authorizerStep.create(ctx);
+    }
+    const ops: PatchOperation[] = [];
+    for (const c of live.changes) {
+      if (c.field === 'identitySource') ops.push({ op: 'replace', path: '/identitySource', value: IDENTITY_SOURCE });
+      if (c.field === 'providerARNs') {
+        for (const arn of c.from as string[]) if (arn !== pool.arn) ops.push({ op: 'remove', path: `/providerARNs/${arn}` });
+        if (!(c.from as string[]).includes(pool.arn)) ops.push({ op: 'add', path: '/providerARNs', value: pool.arn });
+      }
+    }
+    if (ops.length) await apigw.send(new UpdateAuthorizerCommand({ restApiId: api.id, authorizerId: live.record.id, patchOperations: ops }));
+    return live.record;
+  },
+  async delete(ctx, record) {
+    const api = ctx.get<ApiRecord>('api');
+    if (!api) return;
+    const apigw = await ctx.app.aws.apigw();
+    await ignoreNotFound(apigw.send(new DeleteAuthorizerCommand({ restApiId: api.id, authorizerId: record.id })));
+  },
+};

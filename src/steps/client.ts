@@ -1,0 +1,136 @@
+// The app client (tutorial steps 3 and 5): a generated secret, the authorization-code flow,
+// scopes openid plus every custom scope, the Postman callback. The secret is never recorded.
+import {
+  CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
+  ListUserPoolClientsCommand,
+  UpdateUserPoolClientCommand,
+  type UpdateUserPoolClientCommandInput,
+  type UserPoolClientType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import type { Change, Step } from '../engine/types.js';
+import { fullScopes, sameSet, type App } from './app.js';
+import type { UserPoolRecord } from './user-pool.js';
+
+export interface ClientRecord extends Record<string, unknown> {
+  id: string;
+}
+
+/** The OAuth settings the client must have. */
+export function desiredClient(app: App) {
+  return {
+    AllowedOAuthFlows: ['code'] as ('code' | 'implicit' | 'client_credentials')[],
+    AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthScopes: ['openid', ...fullScopes(app.inputs)],
+    CallbackURLs: app.inputs.callbackUrls,
+    SupportedIdentityProviders: ['COGNITO'],
+  };
+}
+
+async function describe(app: App, poolId: string, clientId: string): Promise<UserPoolClientType | undefined> {
+  const cognito = await app.aws.cognito();
+  return (await orAbsent(cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))))?.UserPoolClient;
+}
+
+async function findByName(app: App, poolId: string): Promise<UserPoolClientType | undefined> {
+  const cognito = await app.aws.cognito();
+  let NextToken: string | undefined;
+  do {
+    const page = await orAbsent(cognito.send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60, NextToken })));
+    const hit = page?.UserPoolClients?.find((c) => c.ClientName === app.names.client);
+    if (hit) return describe(app, poolId, hit.ClientId!);
+    NextToken = page?.NextToken;
+  } while (NextToken);
+  return undefined;
+}
+
+/** Every writable field of a live client: UpdateUserPoolClient resets what it is not given. */
+export function fullUpdate(live: UserPoolClientType): UpdateUserPoolClientCommandInput {
+  return {
+    UserPoolId: live.UserPoolId,
+    ClientId: live.ClientId,
+    ClientName: live.ClientName,
+    RefreshTokenValidity: live.RefreshTokenValidity,
+    AccessTokenValidity: live.AccessTokenValidity,
+    IdTokenValidity: live.IdTokenValidity,
+    TokenValidityUnits: live.TokenValidityUnits,
+    ReadAttributes: live.ReadAttributes,
+    WriteAttributes: live.WriteAttributes,
+    ExplicitAuthFlows: live.ExplicitAuthFlows,
+    SupportedIdentityProviders: live.SupportedIdentityProviders,
+    CallbackURLs: live.CallbackURLs,
+    LogoutURLs: live.LogoutURLs,
+    DefaultRedirectURI: live.DefaultRedirectURI,
+    AllowedOAuthFlows: live.AllowedOAuthFlows,
+    AllowedOAuthScopes: live.AllowedOAuthScopes,
+    AllowedOAuthFlowsUserPoolClient: live.AllowedOAuthFlowsUserPoolClient,
+    AnalyticsConfiguration: live.AnalyticsConfiguration,
+    PreventUserExistenceErrors: live.PreventUserExistenceErrors,
+    EnableTokenRevocation: live.EnableTokenRevocation,
+    EnablePropagateAdditionalUserContextData: live.EnablePropagateAdditionalUserContextData,
+    AuthSessionValidity: live.AuthSessionValidity,
+    RefreshTokenRotation: live.RefreshTokenRotation,
+  };
+}
+
+export const clientStep: Step<App, ClientRecord> = {
+  key: 'client',
+  title: 'App client',
+  dependsOn: ['userPool', 'resourceServer'],
+  deletedWith: 'userPool',
+  async read(ctx, recorded) {
+    const { app } = ctx;
+    const pool = ctx.get<UserPoolRecord>('userPool');
+    if (!pool) return undefined;
+    let c = recorded?.id ? await describe(app, pool.id, recorded.id) : undefined;
+    c ??= await findByName(app, pool.id);
+    if (!c) return undefined;
+    const want = desiredClient(app);
+    const changes: Change[] = [];
+    if (!c.ClientSecret) changes.push({ field: 'clientSecret', from: 'none', to: 'generated', replace: true });
+    for (const f of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'SupportedIdentityProviders'] as const) {
+      if (!sameSet(c[f], want[f])) changes.push({ field: f, from: c[f] ?? [], to: want[f] });
+    }
+    if (c.AllowedOAuthFlowsUserPoolClient !== true) changes.push({ field: 'AllowedOAuthFlowsUserPoolClient', from: c.AllowedOAuthFlowsUserPoolClient ?? false, to: true });
+    return { record: { id: c.ClientId! }, changes };
+  },
+  async create(ctx) {
+    const { app } = ctx;
+    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const cognito = await app.aws.cognito();
+    const out = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: pool.id,
+        ClientName: app.names.client,
+        GenerateSecret: true,
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        EnableTokenRevocation: true,
+        ...desiredClient(app),
+      }),
+    );
+    return { id: out.UserPoolClient!.ClientId! };
+  },
+  async update(ctx, live) {
+    const { app } = ctx;
+    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    if (live.changes.some((c) => c.field === 'clientSecret')) {
+      // A secret cannot be added to a client: replace it (only with --allow-replace).
+      await clientStep.delete(ctx, live.record);
+      return clientStep.create(ctx);
+    }
+    const current = await describe(app, pool.id, live.record.id);
+    if (!current) return clientStep.create(ctx);
+    const cognito = await app.aws.cognito();
+    await cognito.send(new UpdateUserPoolClientCommand({ ...fullUpdate(current), ...desiredClient(app) }));
+    return live.record;
+  },
+  async delete(ctx, record) {
+    const pool = ctx.get<UserPoolRecord>('userPool');
+    if (!pool) return;
+    const cognito = await ctx.app.aws.cognito();
+    await ignoreNotFound(cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: pool.id, ClientId: record.id })));
+  },
+};

@@ -1,0 +1,69 @@
+// Deploys the API to the stage (tutorial step 7). Any change to the method, its integration or
+// the authorizer needs a new deployment, or the stage keeps serving the old configuration.
+import { CreateDeploymentCommand, DeleteStageCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import type { Change, Step } from '../engine/types.js';
+import type { App } from './app.js';
+import type { ApiRecord } from './api.js';
+import type { MethodRecord } from './method.js';
+
+export interface DeploymentRecord extends Record<string, unknown> {
+  /** The stage name. */
+  id: string;
+  deploymentId: string;
+  /** The method fingerprint this deployment was made from. */
+  fingerprint: string;
+}
+
+export const deploymentStep: Step<App, DeploymentRecord> = {
+  key: 'deployment',
+  title: 'Deployment to stage',
+  dependsOn: ['api', 'method', 'authorizer', 'permission'],
+  deletedWith: 'api',
+  async read(ctx, recorded) {
+    const { app } = ctx;
+    const api = ctx.get<ApiRecord>('api');
+    const method = ctx.get<MethodRecord>('method');
+    if (!api) return undefined;
+    const apigw = await app.aws.apigw();
+    const stageName = app.inputs.stage;
+    const stage = await orAbsent(apigw.send(new GetStageCommand({ restApiId: api.id, stageName })));
+    const changes: Change[] = [];
+    if (!stage) {
+      // A renamed stage: the old one is still there and gets replaced.
+      if (recorded?.id && recorded.id !== stageName) {
+        const old = await orAbsent(apigw.send(new GetStageCommand({ restApiId: api.id, stageName: recorded.id })));
+        if (old) return { record: recorded, changes: [{ field: 'stage', from: recorded.id, to: stageName }] };
+      }
+      return undefined;
+    }
+    const record: DeploymentRecord = { id: stageName, deploymentId: stage.deploymentId!, fingerprint: recorded?.fingerprint ?? '' };
+    if (recorded?.deploymentId && recorded.deploymentId !== stage.deploymentId) changes.push({ field: 'deploymentId', from: stage.deploymentId, to: recorded.deploymentId });
+    if (method && method.fingerprint !== recorded?.fingerprint) changes.push({ field: 'deployedConfiguration', from: recorded?.fingerprint ?? 'unknown', to: method.fingerprint });
+    for (const d of ctx.changedDeps) if (d !== 'permission' && d !== 'api') changes.push({ field: 'deployedConfiguration', from: 'stale', to: `${d} changed` });
+    return { record, changes };
+  },
+  async create(ctx) {
+    const { app } = ctx;
+    const api = ctx.get<ApiRecord>('api')!;
+    const method = ctx.get<MethodRecord>('method')!;
+    const apigw = await app.aws.apigw();
+    const out = await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: app.inputs.stage, description: `cognito-scope-setup ${method.fingerprint}` }));
+    return { id: app.inputs.stage, deploymentId: out.id!, fingerprint: method.fingerprint };
+  },
+  async update(ctx, live) {
+    const api = ctx.get<ApiRecord>('api')!;
+    const created = await deploymentStep.create(ctx);
+    if (live.record.id !== ctx.app.inputs.stage) {
+      const apigw = await ctx.app.aws.apigw();
+      await ignoreNotFound(apigw.send(new DeleteStageCommand({ restApiId: api.id, stageName: live.record.id })));
+    }
+    return created;
+  },
+  async delete(ctx, record) {
+    const api = ctx.get<ApiRecord>('api');
+    if (!api) return;
+    const apigw = await ctx.app.aws.apigw();
+    await ignoreNotFound(apigw.send(new DeleteStageCommand({ restApiId: api.id, stageName: record.id })));
+  },
+};

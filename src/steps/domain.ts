@@ -1,0 +1,86 @@
+// The hosted-UI domain (tutorial step 3), classic hosted UI (ManagedLoginVersion 1: version 2
+// shows "Login pages unavailable" until a branding style exists and needs a paid plan).
+import {
+  CreateUserPoolDomainCommand,
+  DeleteUserPoolDomainCommand,
+  DescribeUserPoolCommand,
+  DescribeUserPoolDomainCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { CliError } from '../errors.js';
+import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
+import type { Step } from '../engine/types.js';
+import type { App } from './app.js';
+import type { UserPoolRecord } from './user-pool.js';
+
+export interface DomainRecord extends Record<string, unknown> {
+  /** The domain prefix. */
+  id: string;
+}
+
+async function domainOwner(app: App, prefix: string): Promise<string | undefined> {
+  const cognito = await app.aws.cognito();
+  const d = await orAbsent(cognito.send(new DescribeUserPoolDomainCommand({ Domain: prefix })));
+  return d?.DomainDescription?.UserPoolId || undefined;
+}
+
+export const domainStep: Step<App, DomainRecord> = {
+  key: 'domain',
+  title: 'Hosted UI domain',
+  dependsOn: ['userPool'],
+  async read(ctx, recorded) {
+    const { app } = ctx;
+    const pool = ctx.get<UserPoolRecord>('userPool');
+    if (!pool) return undefined;
+    const cognito = await app.aws.cognito();
+    const desc = await orAbsent(cognito.send(new DescribeUserPoolCommand({ UserPoolId: pool.id })));
+    if (!desc?.UserPool) return undefined;
+    // The pool knows its own domain; fall back to asking by prefix.
+    let current = desc.UserPool.Domain;
+    if (!current) {
+      for (const prefix of new Set([recorded?.id, app.inputs.domainPrefix].filter((x): x is string => !!x))) {
+        if ((await domainOwner(app, prefix)) === pool.id) {
+          current = prefix;
+          break;
+        }
+      }
+    }
+    if (!current) return undefined;
+    const want = app.inputs.domainPrefix;
+    // A generated prefix that was lost with the state file: keep the live one.
+    if (current !== want && !(app.inputs.domainPrefixGenerated && recorded === undefined)) {
+      return { record: { id: current }, changes: [{ field: 'domainPrefix', from: current, to: want, replace: true }] };
+    }
+    return { record: { id: current }, changes: [] };
+  },
+  async create(ctx) {
+    const { app } = ctx;
+    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const cognito = await app.aws.cognito();
+    const Domain = app.inputs.domainPrefix;
+    try {
+      await cognito.send(new CreateUserPoolDomainCommand({ Domain, UserPoolId: pool.id, ManagedLoginVersion: 1 }));
+    } catch (e) {
+      const msg = (e as Error).message ?? '';
+      if (/already (associated|exists)/i.test(msg) || errorName(e) === 'InvalidParameterException' && /domain/i.test(msg)) {
+        // Ours already (a crash after the call)? Then adopt; else someone else has it.
+        if ((await domainOwner(app, Domain)) !== pool.id) {
+          throw new CliError('DOMAIN_TAKEN', `The domain prefix "${Domain}" is already used by another user pool (prefixes are unique per region across all AWS accounts).`, 'Pick another one with --domain-prefix, then run init again.', 1, { cause: e });
+        }
+      } else throw e;
+    }
+    return { id: Domain };
+  },
+  async update(ctx, live) {
+    // Only reached with --allow-replace: a prefix cannot be renamed, so remove and re-create.
+    await domainStep.delete(ctx, live.record);
+    return domainStep.create(ctx);
+  },
+  async delete(ctx, record) {
+    const pool = ctx.get<UserPoolRecord>('userPool');
+    const cognito = await ctx.app.aws.cognito();
+    const owner = await domainOwner(ctx.app, record.id);
+    if (!owner) return;
+    if (pool && owner !== pool.id) return; // not ours
+    await ignoreNotFound(cognito.send(new DeleteUserPoolDomainCommand({ Domain: record.id, UserPoolId: owner })));
+  },
+};

@@ -1,0 +1,94 @@
+// The "Hello World" Lambda function (tutorial step 1).
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  GetFunctionCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
+} from '@aws-sdk/client-lambda';
+import { ignoreNotFound, orAbsent, retryIamPropagation } from '../aws/errors.js';
+import type { Change, Step } from '../engine/types.js';
+import { assertOwned, tagsObject } from './app.js';
+import type { App } from './app.js';
+import { lambdaCode } from './lambda-code.js';
+import type { RoleRecord } from './role.js';
+
+export interface FunctionRecord extends Record<string, unknown> {
+  id: string;
+  arn: string;
+}
+
+const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 };
+
+export const functionStep: Step<App, FunctionRecord> = {
+  key: 'function',
+  title: 'Lambda function',
+  dependsOn: ['role'],
+  async read(ctx) {
+    const { app } = ctx;
+    const lambda = await app.aws.lambda();
+    const got = await orAbsent(lambda.send(new GetFunctionCommand({ FunctionName: app.names.function })));
+    if (!got?.Configuration) return undefined;
+    assertOwned(app, 'Lambda function', app.names.function, got.Tags);
+    const c = got.Configuration;
+    const want = lambdaCode(app.inputs.runtime);
+    const role = ctx.get<RoleRecord>('role');
+    const changes: Change[] = [];
+    if (c.Runtime !== app.inputs.runtime) changes.push({ field: 'runtime', from: c.Runtime, to: app.inputs.runtime });
+    if (c.Handler !== want.handler) changes.push({ field: 'handler', from: c.Handler, to: want.handler });
+    if (c.CodeSha256 !== want.sha256) changes.push({ field: 'code', from: c.CodeSha256, to: want.sha256 });
+    if (role && c.Role !== role.arn) changes.push({ field: 'role', from: c.Role, to: role.arn });
+    return { record: { id: app.names.function, arn: c.FunctionArn! }, changes };
+  },
+  async create(ctx) {
+    const { app } = ctx;
+    const lambda = await app.aws.lambda();
+    const role = ctx.get<RoleRecord>('role')!;
+    const code = lambdaCode(app.inputs.runtime);
+    const out = await retryIamPropagation(
+      () =>
+        lambda.send(
+          new CreateFunctionCommand({
+            FunctionName: app.names.function,
+            Runtime: app.inputs.runtime as never,
+            Role: role.arn,
+            Handler: code.handler,
+            Code: { ZipFile: code.zip },
+            Description: 'Hello World (cognito-scope-setup)',
+            Timeout: 10,
+            MemorySize: 128,
+            Tags: tagsObject(app),
+          }),
+        ),
+      (ms) => ctx.note(`waiting for the new IAM role to propagate to Lambda (${Math.round(ms / 1000)} s)`),
+    );
+    const record = { id: app.names.function, arn: out.FunctionArn! };
+    await ctx.checkpoint(record);
+    if (out.State !== 'Active') await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: app.names.function });
+    return record;
+  },
+  async update(ctx, live) {
+    const { app } = ctx;
+    const lambda = await app.aws.lambda();
+    const code = lambdaCode(app.inputs.runtime);
+    const fields = new Set(live.changes.map((c) => c.field));
+    const FunctionName = live.record.id;
+    if (fields.has('runtime') || fields.has('handler') || fields.has('role')) {
+      await lambda.send(
+        new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.get<RoleRecord>('role')!.arn }),
+      );
+      await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName });
+    }
+    if (fields.has('code') || fields.has('runtime')) {
+      await lambda.send(new UpdateFunctionCodeCommand({ FunctionName, ZipFile: code.zip }));
+      await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName });
+    }
+    return live.record;
+  },
+  async delete(ctx, record) {
+    const lambda = await ctx.app.aws.lambda();
+    await ignoreNotFound(lambda.send(new DeleteFunctionCommand({ FunctionName: record.id })));
+  },
+};

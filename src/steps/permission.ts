@@ -1,0 +1,76 @@
+// Lets API Gateway invoke the function, from this API's GET / only. Without it the API answers 500.
+import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import type { Change, Step } from '../engine/types.js';
+import type { App } from './app.js';
+import type { ApiRecord } from './api.js';
+import type { FunctionRecord } from './function.js';
+
+export interface PermissionRecord extends Record<string, unknown> {
+  id: string;
+  sourceArn: string;
+}
+
+/** arn:aws:execute-api:{region}:{account}:{apiId}/*\/GET/ (trailing slash: the root path). */
+export function sourceArn(app: App, apiId: string): string {
+  return `arn:${app.partition}:execute-api:${app.region}:${app.accountId}:${apiId}/*/GET/`;
+}
+
+interface Statement {
+  Sid?: string;
+  Principal?: { Service?: string } | string;
+  Condition?: { ArnLike?: Record<string, string> };
+}
+
+export const permissionStep: Step<App, PermissionRecord> = {
+  key: 'permission',
+  title: 'Invoke permission for API Gateway',
+  dependsOn: ['function', 'api'],
+  deletedWith: 'function',
+  async read(ctx) {
+    const { app } = ctx;
+    const fn = ctx.get<FunctionRecord>('function');
+    const api = ctx.get<ApiRecord>('api');
+    if (!fn || !api) return undefined;
+    const lambda = await app.aws.lambda();
+    const got = await orAbsent(lambda.send(new GetPolicyCommand({ FunctionName: fn.id })));
+    if (!got?.Policy) return undefined;
+    const statements: Statement[] = JSON.parse(got.Policy).Statement ?? [];
+    const st = statements.find((s) => s.Sid === app.names.permissionSid);
+    if (!st) return undefined;
+    const have = st.Condition?.ArnLike?.['AWS:SourceArn'];
+    const want = sourceArn(app, api.id);
+    const principal = typeof st.Principal === 'string' ? st.Principal : st.Principal?.Service;
+    const changes: Change[] = [];
+    if (have !== want) changes.push({ field: 'sourceArn', from: have, to: want });
+    if (principal !== 'apigateway.amazonaws.com') changes.push({ field: 'principal', from: principal, to: 'apigateway.amazonaws.com' });
+    return { record: { id: app.names.permissionSid, sourceArn: have ?? '' }, changes };
+  },
+  async create(ctx) {
+    const { app } = ctx;
+    const fn = ctx.get<FunctionRecord>('function')!;
+    const api = ctx.get<ApiRecord>('api')!;
+    const lambda = await app.aws.lambda();
+    const SourceArn = sourceArn(app, api.id);
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: fn.id,
+        StatementId: app.names.permissionSid,
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn,
+      }),
+    );
+    return { id: app.names.permissionSid, sourceArn: SourceArn };
+  },
+  async update(ctx, live) {
+    await permissionStep.delete(ctx, live.record);
+    return permissionStep.create(ctx);
+  },
+  async delete(ctx, record) {
+    const fn = ctx.get<FunctionRecord>('function');
+    if (!fn) return;
+    const lambda = await ctx.app.aws.lambda();
+    await ignoreNotFound(lambda.send(new RemovePermissionCommand({ FunctionName: fn.id, StatementId: record.id })));
+  },
+};

@@ -1,0 +1,89 @@
+// The resource server and its custom scopes (tutorial step 4).
+import {
+  CreateResourceServerCommand,
+  DeleteResourceServerCommand,
+  DescribeResourceServerCommand,
+  UpdateResourceServerCommand,
+  type ResourceServerType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import type { Change, Step } from '../engine/types.js';
+import type { App } from './app.js';
+import type { UserPoolRecord } from './user-pool.js';
+
+export interface ResourceServerRecord extends Record<string, unknown> {
+  /** The identifier (e.g. hello-world-api). */
+  id: string;
+}
+
+async function describe(app: App, poolId: string, identifier: string): Promise<ResourceServerType | undefined> {
+  const cognito = await app.aws.cognito();
+  return (await orAbsent(cognito.send(new DescribeResourceServerCommand({ UserPoolId: poolId, Identifier: identifier }))))?.ResourceServer;
+}
+
+const scopeKey = (s: { ScopeName?: string; ScopeDescription?: string }) => `${s.ScopeName}=${s.ScopeDescription}`;
+
+export const resourceServerStep: Step<App, ResourceServerRecord> = {
+  key: 'resourceServer',
+  title: 'Resource server and scopes',
+  dependsOn: ['userPool'],
+  deletedWith: 'userPool',
+  async read(ctx, recorded) {
+    const { app } = ctx;
+    const pool = ctx.get<UserPoolRecord>('userPool');
+    if (!pool) return undefined;
+    const want = app.inputs.resourceServerId;
+    const ids = [...new Set([recorded?.id, want].filter((x): x is string => !!x))];
+    let rs: ResourceServerType | undefined;
+    for (const id of ids) if ((rs = await describe(app, pool.id, id))) break;
+    if (!rs) return undefined;
+    const changes: Change[] = [];
+    if (rs.Identifier !== want) changes.push({ field: 'identifier', from: rs.Identifier, to: want, replace: true });
+    if (rs.Name !== app.names.resourceServer) changes.push({ field: 'name', from: rs.Name, to: app.names.resourceServer });
+    const have = (rs.Scopes ?? []).map(scopeKey).sort();
+    const wantScopes = app.inputs.scopes.map((s) => scopeKey({ ScopeName: s.name, ScopeDescription: s.description })).sort();
+    if (have.join('\n') !== wantScopes.join('\n')) changes.push({ field: 'scopes', from: have, to: wantScopes });
+    return { record: { id: rs.Identifier! }, changes };
+  },
+  async create(ctx) {
+    const { app } = ctx;
+    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const cognito = await app.aws.cognito();
+    const Identifier = app.inputs.resourceServerId;
+    const Scopes = app.inputs.scopes.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description }));
+    try {
+      await cognito.send(new CreateResourceServerCommand({ UserPoolId: pool.id, Identifier, Name: app.names.resourceServer, Scopes }));
+    } catch (e) {
+      // Created by a run that crashed before recording it: converge it instead.
+      if (!/already exists/i.test((e as Error).message ?? '')) throw e;
+      await cognito.send(new UpdateResourceServerCommand({ UserPoolId: pool.id, Identifier, Name: app.names.resourceServer, Scopes }));
+    }
+    return { id: Identifier };
+  },
+  async update(ctx, live) {
+    const { app } = ctx;
+    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const cognito = await app.aws.cognito();
+    if (live.changes.some((c) => c.field === 'identifier')) {
+      // Identifier changes need a new server (only with --allow-replace); the old one goes.
+      const created = await resourceServerStep.create(ctx);
+      await ignoreNotFound(cognito.send(new DeleteResourceServerCommand({ UserPoolId: pool.id, Identifier: live.record.id })));
+      return created;
+    }
+    await cognito.send(
+      new UpdateResourceServerCommand({
+        UserPoolId: pool.id,
+        Identifier: live.record.id,
+        Name: app.names.resourceServer,
+        Scopes: app.inputs.scopes.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description })),
+      }),
+    );
+    return live.record;
+  },
+  async delete(ctx, record) {
+    const pool = ctx.get<UserPoolRecord>('userPool');
+    if (!pool) return;
+    const cognito = await ctx.app.aws.cognito();
+    await ignoreNotFound(cognito.send(new DeleteResourceServerCommand({ UserPoolId: pool.id, Identifier: record.id })));
+  },
+};
