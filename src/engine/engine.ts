@@ -227,9 +227,10 @@ export async function destroy<C>(o: EngineOptions<C>): Promise<DestroyResult> {
   const roots = new Map(steps.map((s) => [s.key, cascadeRoot(byKey, s)]));
   const results = new Map<string, StepResult>();
 
-  // A step waits for its dependents to be gone; a cascaded dependent is gone when its root is.
-  const waitsFor = (k: string) =>
-    [...new Set(dependents.get(k)!.map((d) => roots.get(d)!))].filter((r) => r !== k);
+  // A step waits for the dependents that are deleted on their own (a domain before its pool,
+  // a function before its role). Dependents deleted with a parent (a method with its API) are
+  // gone when that parent is, and do not hold anything else up.
+  const waitsFor = (k: string) => dependents.get(k)!.filter((d) => roots.get(d) === d);
   const independent = steps.filter((s) => roots.get(s.key) === s.key);
 
   const work = async (key: string) => {
