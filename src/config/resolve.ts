@@ -35,6 +35,8 @@ export const FLAG_OF: Record<string, string> = {
   password: '--password-stdin (or COGNITO_SCOPE_SETUP_PASSWORD)',
 };
 
+const SECRET_FIELDS = new Set(['password']);
+
 /** Raw values as they come from commander or a config file (all optional). */
 export interface RawInputs {
   stack?: string;
@@ -70,7 +72,8 @@ function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, f
     value = value[index];
     if (value && typeof value === 'object' && 'name' in value) value = (value as Scope).name;
   }
-  const shown = value === undefined || Array.isArray(value) ? '' : ` ${JSON.stringify(value)}`;
+  // A secret is never echoed back.
+  const shown = value === undefined || Array.isArray(value) || SECRET_FIELDS.has(String(field)) ? '' : ` ${JSON.stringify(value)}`;
   return `${flag}${shown}: ${issue.message}`;
 }
 

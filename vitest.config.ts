@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // Unit tests need nothing; the emulator project starts one ministack for all its files.
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'emulator',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/globalSetup.mjs'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Files share one emulator; each uses its own stack name. Two workers fit a 2-core CI.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
