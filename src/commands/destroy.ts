@@ -26,7 +26,8 @@ export async function runDestroy(o: GlobalOpts, io: Io = processIo()): Promise<n
     }
   }
   const reporter = await createReporter(io);
-  const session = await openSession(o, local, { lock: true, writeState: local.recorded !== undefined });
+  // Without a state file, the user (whose name is unknown) goes with the pool.
+  const session = await openSession(o, local, { lock: true, writeState: local.recorded !== undefined, flags: local.recorded ? {} : { userMode: 'none' } });
   try {
     if (!local.recorded) reporter.info(`No state file at ${local.stateFile}: looking for stack "${local.stack}" by name and ownership tag.`);
     let results;
