@@ -41,6 +41,8 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
     if (a.type !== 'COGNITO_USER_POOLS') changes.push({ field: 'type', from: a.type, to: 'COGNITO_USER_POOLS', replace: true });
     if (a.identitySource !== IDENTITY_SOURCE) changes.push({ field: 'identitySource', from: a.identitySource, to: IDENTITY_SOURCE });
     if (pool && !sameSet(a.providerARNs, [pool.arn])) changes.push({ field: 'providerARNs', from: a.providerARNs ?? [], to: [pool.arn] });
+    // No user pool yet (a plan where the pool is still to be created): the authorizer must point at the new one.
+    if (!pool) changes.push({ field: 'providerARNs', from: a.providerARNs ?? [], to: ['(the new user pool)'] });
     return { record: { id: a.id! }, changes };
   },
   async create(ctx) {
@@ -71,8 +73,9 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
     for (const c of live.changes) {
       if (c.field === 'identitySource') ops.push({ op: 'replace', path: '/identitySource', value: IDENTITY_SOURCE });
       if (c.field === 'providerARNs') {
-        for (const arn of c.from as string[]) if (arn !== pool.arn) ops.push({ op: 'remove', path: `/providerARNs/${arn}` });
+        // providerARNs may never be empty: add first, then remove; an ARN contains '/', so it is the value.
         if (!(c.from as string[]).includes(pool.arn)) ops.push({ op: 'add', path: '/providerARNs', value: pool.arn });
+        for (const arn of c.from as string[]) if (arn !== pool.arn) ops.push({ op: 'remove', path: '/providerARNs', value: arn });
       }
     }
     if (ops.length) await apigw.send(new UpdateAuthorizerCommand({ restApiId: api.id, authorizerId: live.record.id, patchOperations: ops }));

@@ -87,6 +87,48 @@ describe('init / status / destroy against the emulator', () => {
   it('the deployed API refuses a request without a token and runs the Lambda for a valid access token', async () => {
     const none = await fetch(init.outputs.invokeUrl);
     expect(none.status).toBe(401);
+
+    // The tutorial's step 9 by hand: hosted UI login (authorization code), token exchange with
+    // the client secret as Basic auth, then GET / with the access token.
+    const { cognito } = sdkClients(endpoint);
+    const { DescribeUserPoolClientCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    const secret = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: init.outputs.userPoolId, ClientId: init.outputs.clientId }))).UserPoolClient!.ClientSecret!;
+    const redirect = 'https://oauth.pstmn.io/v1/callback';
+    const scope = `openid ${init.outputs.scopes[0]}`;
+    const q = new URLSearchParams({ response_type: 'code', client_id: init.outputs.clientId, redirect_uri: redirect, scope, state: 'xyz' });
+    const page = await fetch(`${init.outputs.authorizeUrl}?${q}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const form = Object.fromEntries([...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
+    const login = await fetch(new URL(action, init.outputs.authorizeUrl), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...form, username: 'alice', password: PASSWORD }),
+    });
+    expect(login.status).toBe(302);
+    const back = new URL(login.headers.get('location')!);
+    expect(back.searchParams.get('state')).toBe('xyz');
+    const code = back.searchParams.get('code')!;
+    expect(code).toBeTruthy();
+    const tok = await fetch(init.outputs.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${init.outputs.clientId}:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect }),
+    });
+    expect(tok.status).toBe(200);
+    const tokens = (await tok.json()) as { access_token: string; id_token: string };
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString());
+    expect(claims.token_use).toBe('access');
+    expect(claims.scope.split(' ')).toContain(init.outputs.scopes[0]);
+
+    const ok = await fetch(init.outputs.invokeUrl, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('"Hello World!"');
+    // With scopes on the method, an ID token is refused.
+    const id = await fetch(init.outputs.invokeUrl, { headers: { authorization: tokens.id_token } });
+    expect(id.status).toBe(401);
   });
 
   it('a second init reports every step unchanged and sends no mutating request', async () => {
