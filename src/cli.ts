@@ -46,6 +46,8 @@ export function buildProgram(run: (name: string, opts: Record<string, unknown>) 
     .option('--invite', 'let Cognito e-mail the user a temporary password instead')
     .option('--no-user', 'do not create a user')
     .option('--allow-replace', 'allow replacing resources AWS cannot change in place (domain prefix, resource server id)')
+    .option('--callback-port <port>', 'loopback port registered as http://localhost:<port>/callback for token and verify (default 8976)')
+    .option('--m2m-client', 'also create a client_credentials app client (Cognito bills it monthly) so verify can test a token without the scope')
     .addHelpText(
       'after',
       `
@@ -80,6 +82,74 @@ Examples:
   globalOptions(destroy).action(async (_o, cmd: Command) => {
     program.setOptionValue('__exit', await run('destroy', cmd.optsWithGlobals()));
   });
+  // Tutorial step 9, automated: get a token, check the API, hand Postman the same settings.
+  const flowOptions = (cmd: Command) =>
+    cmd
+      .option('--client-credentials', 'use the M2M client (init --m2m-client) instead of signing in as the user')
+      .option('--callback-port <port>', 'loopback port of the sign-in callback (default: the one init registered, 8976)')
+      .option('--timeout <seconds>', 'how long to wait for the sign-in (default 300)')
+      .option('--no-browser', 'print the sign-in URL instead of opening a browser');
+  const token = flowOptions(
+    program
+      .command('token')
+      .description('get an access token with the custom scope: sign in through the hosted UI (authorization code + PKCE), or --client-credentials'),
+  )
+    .option('--scope <scope>', 'scope to ask for, repeatable (default: openid and the custom scopes; M2M: the custom scopes)', collect)
+    .addHelpText('after', `
+Prints the access token on stdout; --json prints the token response with decoded claims.
+The sign-in redirects to http://localhost:<port>/callback, served on 127.0.0.1 for one request.
+
+Examples:
+  $ curl -H "Authorization: Bearer $(npx cognito-scope-setup token)" <invoke URL>
+  $ npx cognito-scope-setup token --client-credentials --json`);
+  globalOptions(token).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('token', cmd.optsWithGlobals()));
+  });
+
+  const verify = flowOptions(
+    program
+      .command('verify')
+      .description('call the deployed API: no token gets 401, an access token with the scope gets 200 "Hello World!", tokens without it are refused'),
+  )
+    .option('--token-stdin', 'read the access token from stdin instead of signing in')
+    .addHelpText('after', `
+Exit 0 when every check that could run passed, 1 when one failed (with its likely cause), 2 bad input.
+
+Examples:
+  $ npx cognito-scope-setup verify
+  $ npx cognito-scope-setup verify --client-credentials --json
+  $ npx cognito-scope-setup token | npx cognito-scope-setup verify --token-stdin`);
+  globalOptions(verify).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('verify', cmd.optsWithGlobals()));
+  });
+
+  const exp = program.command('export').description('export the stack for other tools');
+  const postman = exp
+    .command('postman')
+    .description('write a Postman collection (v2.1) and environment that reproduce the tutorial\'s step 9')
+    .option('--out-dir <dir>', 'directory for <stack>.postman_collection.json and <stack>.postman_environment.json (default: .)')
+    .option('--no-secret', 'leave client_secret empty in the environment (no AWS request)')
+    .addHelpText('after', `
+The client secret goes only into the environment file (a Postman secret variable, file mode 0600).
+
+Examples:
+  $ npx cognito-scope-setup export postman
+  $ npx cognito-scope-setup export postman --stack demo --out-dir postman --no-secret`);
+  globalOptions(postman).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('export-postman', cmd.optsWithGlobals()));
+  });
+
+  const outputs = program
+    .command('outputs')
+    .description("print the stack's outputs again from the state file; --show-secret adds the client secret, read live")
+    .option('--show-secret', 'read the app client secret(s) from Cognito and print them')
+    .addHelpText('after', `
+Examples:
+  $ npx cognito-scope-setup outputs --json
+  $ npx cognito-scope-setup outputs --show-secret`);
+  globalOptions(outputs).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('outputs', cmd.optsWithGlobals()));
+  });
   return program;
 }
 
@@ -91,6 +161,14 @@ async function runCommand(name: string, opts: Record<string, unknown>): Promise<
       return (await import('./commands/status.js')).runStatus(opts);
     case 'destroy':
       return (await import('./commands/destroy.js')).runDestroy(opts);
+    case 'token':
+      return (await import('./commands/token.js')).runToken(opts);
+    case 'verify':
+      return (await import('./commands/verify.js')).runVerify(opts);
+    case 'export-postman':
+      return (await import('./commands/export-postman.js')).runExportPostman(opts);
+    case 'outputs':
+      return (await import('./commands/outputs.js')).runOutputs(opts);
     default:
       throw new Error(`unknown command ${name}`);
   }

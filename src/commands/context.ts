@@ -155,6 +155,8 @@ export interface Outputs {
   authorizeUrl?: string;
   tokenUrl?: string;
   clientId?: string;
+  /** The client_credentials client, when init --m2m-client made one. */
+  m2mClientId?: string;
   scopes: string[];
   username?: string;
   functionName: string;
@@ -179,6 +181,7 @@ export function outputsOf(state: State): Outputs {
     authorizeUrl: base && prefix ? `${base}/oauth2/authorize` : undefined,
     tokenUrl: base && prefix ? `${base}/oauth2/token` : undefined,
     clientId: r('client')?.id,
+    m2mClientId: r('m2mClient')?.id,
     scopes: state.inputs.scopes.map((s) => `${state.inputs.resourceServerId}/${s.name}`),
     username: r('user')?.id,
     functionName: r('function')?.id ?? `${state.stack}-lambda`,

@@ -23,6 +23,8 @@ export interface InitOpts extends GlobalOpts {
   /** --no-user sets this to false. */
   user?: boolean;
   allowReplace?: boolean;
+  callbackPort?: string;
+  m2mClient?: boolean;
 }
 
 export const PASSWORD_ENV = 'COGNITO_SCOPE_SETUP_PASSWORD';
@@ -46,6 +48,8 @@ export function flagsOf(o: InitOpts): RawInputs {
     username: o.username,
     email: o.email,
     userMode: o.user === false ? 'none' : o.invite ? 'invite' : undefined,
+    loopbackPort: o.callbackPort,
+    m2mClient: o.m2mClient,
   };
 }
 
@@ -67,6 +71,11 @@ export async function runInit(o: InitOpts, io: Io = processIo()): Promise<number
       ]);
     }
     password = validatePassword(password);
+  }
+
+  if (inputs.m2mClient && !local.recorded?.resources.m2mClient) {
+    const { M2M_BILLING_WARNING } = await import('../steps/m2m-client.js');
+    io.stderr.write(M2M_BILLING_WARNING + '\n');
   }
 
   // 2. AWS.

@@ -13,6 +13,7 @@ export function renderOutputs(state: State, out: Outputs, stateFile: string, hea
     ['Authorize URL', out.authorizeUrl],
     ['Token URL', out.tokenUrl],
     ['Client id', out.clientId],
+    ['M2M client id', out.m2mClientId],
     ['Scopes', out.scopes.join(' ')],
     ['User', out.username],
     ['User pool', out.userPoolId],

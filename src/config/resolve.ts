@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import {
+  DEFAULT_LOOPBACK_PORT,
   DEFAULT_RUNTIME,
   DEFAULT_SCOPE,
   TUTORIAL_CALLBACK,
@@ -32,6 +33,8 @@ export const FLAG_OF: Record<string, string> = {
   username: '--username',
   email: '--email',
   userMode: '--invite / --no-user',
+  loopbackPort: '--callback-port',
+  m2mClient: '--m2m-client',
   password: '--password-stdin (or COGNITO_SCOPE_SETUP_PASSWORD)',
 };
 
@@ -50,6 +53,8 @@ export interface RawInputs {
   username?: string;
   email?: string;
   userMode?: 'password' | 'invite' | 'none';
+  loopbackPort?: number | string;
+  m2mClient?: boolean;
 }
 
 export function parseScopeFlag(v: string | Scope): Scope {
@@ -106,6 +111,8 @@ export function resolveInputs({ flags, config, recorded }: ResolveOptions): Inpu
     userMode,
     username: userMode === 'none' ? undefined : pick('username'),
     email: pick('email'),
+    loopbackPort: pick('loopbackPort') ?? DEFAULT_LOOPBACK_PORT,
+    m2mClient: pick('m2mClient') || undefined,
   };
   const inputs = validate(inputsSchema, data);
   return { ...inputs, domainPrefixGenerated: domainFromUser === undefined };
@@ -151,6 +158,8 @@ export function loadConfigFile(path: string): RawInputs {
       username: z.string().optional(),
       email: z.string().optional(),
       userMode: z.enum(['password', 'invite', 'none']).optional(),
+      loopbackPort: z.number().optional(),
+      m2mClient: z.boolean().optional(),
       region: z.string().optional(),
     })
     .strict();

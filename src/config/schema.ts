@@ -102,6 +102,18 @@ export const password = z
 
 export const userMode = z.enum(['password', 'invite', 'none']);
 
+/** Loopback port of the `token`/`verify` sign-in callback, http://localhost:<port>/callback on every client. */
+export const DEFAULT_LOOPBACK_PORT = 8976;
+export const loopbackCallbackUrl = (port: number): string => `http://localhost:${port}/callback`;
+export const loopbackPort = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1024, 'must be from 1024 to 65535 (no privileged ports)')
+  .max(65535, 'must be from 1024 to 65535');
+/** Resource-server scope the M2M client holds and GET / never asks for: lets `verify` get a token without the method's scope. */
+export const VERIFY_NOACCESS_SCOPE = { name: 'verify.noaccess', description: 'Grants nothing: cognito-scope-setup verify uses it to check that a token without the scope is refused' };
+export const verifyNoAccessScope = (inputs: { resourceServerId: string }): string => `${inputs.resourceServerId}/${VERIFY_NOACCESS_SCOPE.name}`;
+
 /** The settings of a stack: everything `init` needs, none of it secret. */
 export const inputsSchema = z
   .object({
@@ -116,6 +128,10 @@ export const inputsSchema = z
     userMode,
     username: username.optional(),
     email: email.optional(),
+    // Optional (not .default()) so state files written before they existed stay valid and the
+    // Inputs type stays assignable from older literals; resolveInputs fills loopbackPort.
+    loopbackPort: loopbackPort.optional(),
+    m2mClient: z.boolean().optional(),
   })
   .superRefine((v, ctx) => {
     const seen = new Set<string>();
@@ -124,6 +140,9 @@ export const inputsSchema = z
       seen.add(s.name);
     }
     if (v.userMode !== 'none' && !v.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required unless the user step is skipped (--no-user)' });
+    if (v.m2mClient && v.scopes.some((s) => s.name === VERIFY_NOACCESS_SCOPE.name)) {
+      ctx.addIssue({ code: 'custom', path: ['scopes'], message: `"${VERIFY_NOACCESS_SCOPE.name}" is reserved for the M2M client's verify scope (--m2m-client); choose another scope name` });
+    }
     if (v.userMode === 'invite' && !v.email) ctx.addIssue({ code: 'custom', path: ['email'], message: 'is required with --invite (the invitation goes there)' });
   });
 

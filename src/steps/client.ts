@@ -10,6 +10,7 @@ import {
   type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import { loopbackCallbackUrl } from '../config/schema.js';
 import type { Change, Step } from '../engine/types.js';
 import { fullScopes, sameSet, type App } from './app.js';
 import type { UserPoolRecord } from './user-pool.js';
@@ -18,13 +19,19 @@ export interface ClientRecord extends Record<string, unknown> {
   id: string;
 }
 
+/** The user's callback URLs plus the loopback one that `token` and `verify` sign in through. */
+export function callbackUrlsOf(app: App): string[] {
+  const port = app.inputs.loopbackPort;
+  return [...new Set([...app.inputs.callbackUrls, ...(port ? [loopbackCallbackUrl(port)] : [])])];
+}
+
 /** The OAuth settings the client must have. */
 export function desiredClient(app: App) {
   return {
     AllowedOAuthFlows: ['code'] as ('code' | 'implicit' | 'client_credentials')[],
     AllowedOAuthFlowsUserPoolClient: true,
     AllowedOAuthScopes: ['openid', ...fullScopes(app.inputs)],
-    CallbackURLs: app.inputs.callbackUrls,
+    CallbackURLs: callbackUrlsOf(app),
     SupportedIdentityProviders: ['COGNITO'],
   };
 }

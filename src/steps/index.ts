@@ -8,6 +8,7 @@ import { clientStep } from './client.js';
 import { deploymentStep } from './deployment.js';
 import { domainStep } from './domain.js';
 import { functionStep } from './function.js';
+import { m2mClientStep } from './m2m-client.js';
 import { methodStep } from './method.js';
 import { permissionStep } from './permission.js';
 import { resourceServerStep } from './resource-server.js';
@@ -23,6 +24,7 @@ export const STEPS: readonly Step<App, any>[] = [
   domainStep,
   resourceServerStep,
   clientStep,
+  m2mClientStep,
   authorizerStep,
   permissionStep,
   methodStep,

@@ -7,6 +7,7 @@ import {
   type ResourceServerType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import { VERIFY_NOACCESS_SCOPE } from '../config/schema.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App } from './app.js';
 import type { UserPoolRecord } from './user-pool.js';
@@ -19,6 +20,12 @@ export interface ResourceServerRecord extends Record<string, unknown> {
 async function describe(app: App, poolId: string, identifier: string): Promise<ResourceServerType | undefined> {
   const cognito = await app.aws.cognito();
   return (await orAbsent(cognito.send(new DescribeResourceServerCommand({ UserPoolId: poolId, Identifier: identifier }))))?.ResourceServer;
+}
+
+/** The inputs' scopes, plus the verify-only scope when the stack has an M2M client. */
+export function serverScopes(app: App): { ScopeName: string; ScopeDescription: string }[] {
+  const scopes = app.inputs.m2mClient ? [...app.inputs.scopes, VERIFY_NOACCESS_SCOPE] : app.inputs.scopes;
+  return scopes.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description }));
 }
 
 const scopeKey = (s: { ScopeName?: string; ScopeDescription?: string }) => `${s.ScopeName}=${s.ScopeDescription}`;
@@ -41,7 +48,7 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
     if (rs.Identifier !== want) changes.push({ field: 'identifier', from: rs.Identifier, to: want, replace: true });
     if (rs.Name !== app.names.resourceServer) changes.push({ field: 'name', from: rs.Name, to: app.names.resourceServer });
     const have = (rs.Scopes ?? []).map(scopeKey).sort();
-    const wantScopes = app.inputs.scopes.map((s) => scopeKey({ ScopeName: s.name, ScopeDescription: s.description })).sort();
+    const wantScopes = serverScopes(app).map(scopeKey).sort();
     if (have.join('\n') !== wantScopes.join('\n')) changes.push({ field: 'scopes', from: have, to: wantScopes });
     return { record: { id: rs.Identifier! }, changes };
   },
@@ -50,7 +57,7 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
     const pool = ctx.get<UserPoolRecord>('userPool')!;
     const cognito = await app.aws.cognito();
     const Identifier = app.inputs.resourceServerId;
-    const Scopes = app.inputs.scopes.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description }));
+    const Scopes = serverScopes(app);
     try {
       await cognito.send(new CreateResourceServerCommand({ UserPoolId: pool.id, Identifier, Name: app.names.resourceServer, Scopes }));
     } catch (e) {
@@ -75,7 +82,7 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
         UserPoolId: pool.id,
         Identifier: live.record.id,
         Name: app.names.resourceServer,
-        Scopes: app.inputs.scopes.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description })),
+        Scopes: serverScopes(app),
       }),
     );
     return live.record;

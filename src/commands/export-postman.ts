@@ -1,0 +1,151 @@
+// `export postman`: a Postman collection (v2.1) and environment that reproduce the tutorial's
+// step 9: OAuth 2.0, grant type authorization code, authorize using the browser, the auth and
+// access-token URLs, client id, the client secret as a *secret* variable in the environment only,
+// the scope, client authentication as a Basic Auth header, and GET on the invoke URL.
+import { createHash } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { TUTORIAL_CALLBACK } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { printJson, processIo, type Io } from '../ui/output.js';
+import { VERSION } from '../version.js';
+import type { GlobalOpts } from './context.js';
+import { openSecrets, requireStack } from './token.js';
+
+export interface ExportPostmanOpts extends GlobalOpts {
+  outDir?: string;
+  /** --no-secret sets this to false: leave client_secret empty and make no AWS request. */
+  secret?: boolean;
+}
+
+export const COLLECTION_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
+
+export interface PostmanSettings {
+  stack: string;
+  region: string;
+  accountId: string;
+  invokeUrl: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  scopes: string[];
+}
+
+/** A stable UUID-shaped id per stack and kind, so a re-export writes the same files. */
+function stableId(s: PostmanSettings, kind: string): string {
+  const h = createHash('sha256').update(`${s.accountId}|${s.region}|${s.stack}|${kind}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The collection, built and serialized by Postman's own library (postman-collection). No secret in it. */
+export async function buildCollection(s: PostmanSettings): Promise<Record<string, unknown>> {
+  const { Collection } = (await import('postman-collection')).default;
+  const variables: [string, string][] = [
+    ['invoke_url', s.invokeUrl],
+    ['auth_url', s.authorizeUrl],
+    ['access_token_url', s.tokenUrl],
+    ['client_id', s.clientId],
+    ['scope', s.scopes.join(' ')],
+    ['callback_url', TUTORIAL_CALLBACK],
+  ];
+  const collection = new Collection({
+    info: {
+      id: stableId(s, 'collection'),
+      name: `${s.stack}: Cognito custom scope (cognito-scope-setup)`,
+      schema: COLLECTION_SCHEMA,
+      description: `GET / on the ${s.stack} API with an OAuth 2.0 access token carrying ${s.scopes.join(' ')}. Import the environment file too: it holds client_secret. Authorization tab: Get New Access Token, sign in, Use Token, Send.`,
+    } as never,
+    variable: variables.map(([key, value]) => ({ key, value, type: 'string' })),
+    item: [
+      {
+        id: stableId(s, 'item'),
+        name: 'GET / (Hello World)',
+        request: {
+          method: 'GET',
+          url: '{{invoke_url}}',
+          auth: {
+            type: 'oauth2',
+            oauth2: [
+              { key: 'grant_type', value: 'authorization_code', type: 'string' },
+              { key: 'useBrowser', value: true, type: 'boolean' },
+              { key: 'redirect_uri', value: '{{callback_url}}', type: 'string' },
+              { key: 'authUrl', value: '{{auth_url}}', type: 'string' },
+              { key: 'accessTokenUrl', value: '{{access_token_url}}', type: 'string' },
+              { key: 'clientId', value: '{{client_id}}', type: 'string' },
+              { key: 'clientSecret', value: '{{client_secret}}', type: 'string' },
+              { key: 'scope', value: '{{scope}}', type: 'string' },
+              { key: 'client_authentication', value: 'header', type: 'string' },
+              { key: 'addTokenTo', value: 'header', type: 'string' },
+              { key: 'tokenName', value: `${s.stack} access token`, type: 'string' },
+            ],
+          },
+        },
+      },
+    ],
+  } as never);
+  const json = collection.toJSON() as Record<string, any>;
+  // The library writes the URL as parts only; Postman also reads `raw`.
+  for (const item of json.item ?? []) if (item.request?.url && typeof item.request.url === 'object') item.request.url = { raw: '{{invoke_url}}', ...item.request.url };
+  return json;
+}
+
+/** The environment: client_secret as a Postman secret variable (empty when not exported). */
+export function buildEnvironment(s: PostmanSettings, clientSecret: string | undefined): Record<string, unknown> {
+  return {
+    id: stableId(s, 'environment'),
+    name: `${s.stack} (cognito-scope-setup)`,
+    values: [{ key: 'client_secret', value: clientSecret ?? '', type: 'secret', enabled: true }],
+    _postman_variable_scope: 'environment',
+    _postman_exported_using: `cognito-scope-setup/${VERSION}`,
+  };
+}
+
+export async function runExportPostman(o: ExportPostmanOpts, io: Io = processIo()): Promise<number> {
+  const stack = requireStack(o, 'export postman');
+  const out = stack.outputs;
+  if (!out.invokeUrl || !out.authorizeUrl) throw new UsageError([`--stack ${stack.stack}: the stack has no deployed API or hosted UI yet; run init first`]);
+  const dir = resolve(o.outDir ?? '.');
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError([`--out-dir ${JSON.stringify(o.outDir)}: is a file, not a directory`]);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError([`--out-dir ${JSON.stringify(o.outDir)}: cannot be used (${(e as NodeJS.ErrnoException).code})`]);
+    mkdirSync(dir, { recursive: true });
+  }
+  const settings: PostmanSettings = {
+    stack: stack.stack,
+    region: stack.recorded.region,
+    accountId: stack.recorded.accountId,
+    invokeUrl: out.invokeUrl,
+    authorizeUrl: out.authorizeUrl,
+    tokenUrl: out.tokenUrl!,
+    clientId: out.clientId!,
+    scopes: out.scopes,
+  };
+  if (!stack.recorded.inputs.callbackUrls.includes(TUTORIAL_CALLBACK)) {
+    io.stderr.write(`warning: the app client does not list ${TUTORIAL_CALLBACK}, Postman's callback for "Authorize using browser"; add it with init --callback-url ${TUTORIAL_CALLBACK} (keep your other --callback-url values).\n`);
+  }
+  let secret: string | undefined;
+  if (o.secret !== false) {
+    const secrets = await openSecrets(o, stack);
+    try {
+      secret = (await secrets.client(out.clientId!)).ClientSecret;
+    } finally {
+      await secrets.release();
+    }
+  }
+  const collectionFile = join(dir, `${stack.stack}.postman_collection.json`);
+  const environmentFile = join(dir, `${stack.stack}.postman_environment.json`);
+  await writeFileAtomic(collectionFile, JSON.stringify(await buildCollection(settings), null, 2) + '\n', { mode: 0o644 });
+  await writeFileAtomic(environmentFile, JSON.stringify(buildEnvironment(settings, secret), null, 2) + '\n', { mode: 0o600 });
+  io.stderr.write(
+    secret
+      ? `The environment file holds the client secret (mode 0600): import it into Postman, do not commit it.\n`
+      : `The environment's client_secret is empty (--no-secret): paste the secret into Postman, or export again without --no-secret.\n`,
+  );
+  io.stderr.write('In Postman: import both files, select the environment, open "GET / (Hello World)", Authorization tab: Get New Access Token, sign in, Use Token, Send.\n');
+  if (o.json) printJson(io, { stack: stack.stack, collection: collectionFile, environment: environmentFile, secretIncluded: Boolean(secret) });
+  else io.stdout.write(`${collectionFile}\n${environmentFile}\n`);
+  return 0;
+}

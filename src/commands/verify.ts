@@ -1,0 +1,193 @@
+// `verify`: the tutorial's step 9 as checks against the deployed API. No token must get 401; an
+// access token with the scope must get 200 and "Hello World!"; an ID token, and an access token
+// without the scope (from the M2M client), must be refused. Exit 0 only when every check that
+// could run passed; a failed check names its likely cause.
+import { verifyNoAccessScope } from '../config/schema.js';
+import { CliError, UsageError } from '../errors.js';
+import { decodeClaims, scopesOf, type TokenClaims } from '../oauth/jwt.js';
+import { unreachable } from '../oauth/token-client.js';
+import { colorsFor, printJson, processIo, type Io } from '../ui/output.js';
+import type { Outputs } from './context.js';
+import { flowSettings, m2mClientIdOf, m2mToken, openSecrets, requireM2m, requireStack, userToken, type FlowOpts, type Secrets } from './token.js';
+
+export interface VerifyOpts extends FlowOpts {
+  tokenStdin?: boolean;
+}
+
+export type CheckId = 'no-token' | 'access-token-with-scope' | 'id-token' | 'access-token-without-scope';
+
+export interface Check {
+  id: CheckId;
+  title: string;
+  expected: { status: number[]; body?: string };
+  actual?: { status: number; body: string } | { error: string };
+  result: 'pass' | 'fail' | 'skipped';
+  /** Why it failed (likely cause), or why it was skipped. */
+  cause?: string;
+}
+
+const TITLES: Record<CheckId, string> = {
+  'no-token': 'a request without a token is refused',
+  'access-token-with-scope': 'an access token with the scope gets 200 and "Hello World!"',
+  'id-token': 'an ID token is refused (scopes on the method accept access tokens only)',
+  'access-token-without-scope': 'an access token without the scope is refused',
+};
+const EXPECTED: Record<CheckId, Check['expected']> = {
+  'no-token': { status: [401] },
+  'access-token-with-scope': { status: [200], body: 'Hello World!' },
+  'id-token': { status: [401] },
+  'access-token-without-scope': { status: [401, 403] },
+};
+const HELLO = 'Hello World!';
+
+const REDEPLOY = 'run init (it redeploys the stage after any change to the method or authorizer)';
+
+/** The likely cause of a failed check, from the status, the body and the token's claims. */
+export function likelyCause(id: CheckId, status: number, body: string, claims: TokenClaims | undefined, requiredScopes: string[]): string {
+  if (status === 403 && /Missing Authentication Token/i.test(body)) {
+    return `GET / is not deployed at this URL: the stage was not (re)deployed, or the invoke URL lacks the trailing /<stage>/ — ${REDEPLOY}`;
+  }
+  if (status === 500 && id !== 'no-token') {
+    return 'API Gateway could not call the Lambda: the Lambda permission for apigateway.amazonaws.com is missing or has the wrong SourceArn (or the authorizer is misconfigured) — run status, then init';
+  }
+  if (status === 502) return 'the Lambda ran but failed or returned a malformed proxy response — check its CloudWatch logs';
+  if (status === 429) return 'API Gateway throttled the request — try again in a moment';
+  switch (id) {
+    case 'no-token':
+      return status === 200
+        ? `GET / does not use the Cognito authorizer on the deployed stage: the stage was not redeployed after the authorizer was added — ${REDEPLOY}`
+        : `unexpected status ${status} — run status`;
+    case 'access-token-with-scope': {
+      if (status === 200) return `the body is not "${HELLO}": the integration calls another function — run status, then init`;
+      if (status !== 401 && status !== 403) return `unexpected status ${status} — run status`;
+      if (claims?.token_use === 'id') return 'an ID token was sent instead of an access token: with scopes on the method, API Gateway accepts only access tokens';
+      if (typeof claims?.exp === 'number' && claims.exp * 1000 <= Date.now()) return `the token expired at ${new Date(claims.exp * 1000).toISOString()} — get a new one`;
+      const granted = claims ? scopesOf(claims) : [];
+      if (claims && !requiredScopes.some((s) => granted.includes(s))) {
+        return `the token's scope claim ("${granted.join(' ')}") lacks ${requiredScopes.join(' or ')}: the scope is missing on the app client or was not requested — run init, then ask for the scope`;
+      }
+      return `the authorizer refused a token that carries the scope: it was issued by another user pool, or the stage was not redeployed after the authorizer or scopes changed — ${REDEPLOY}`;
+    }
+    case 'id-token':
+    case 'access-token-without-scope':
+      return status === 200
+        ? `the method accepts tokens without the scope: authorizationScopes is missing on GET /, or the stage was not redeployed after adding it — ${REDEPLOY}`
+        : `unexpected status ${status} — run status`;
+  }
+}
+
+async function call(url: string, token?: string): Promise<{ status: number; body: string }> {
+  // The bare token in Authorization, as AWS documents for Cognito authorizers.
+  const res = await fetch(url, { headers: token ? { Authorization: token } : {}, signal: AbortSignal.timeout(30_000), redirect: 'manual' });
+  return { status: res.status, body: (await res.text()).slice(0, 500) };
+}
+
+async function runCheck(id: CheckId, url: string, token: string | undefined, requiredScopes: string[]): Promise<Check> {
+  const expected = EXPECTED[id];
+  let actual: { status: number; body: string };
+  try {
+    actual = await call(url, token);
+  } catch (e) {
+    const err = unreachable(url, e);
+    return { id, title: TITLES[id], expected, actual: { error: err.message }, result: 'fail', cause: `the API did not answer — ${err.hint}` };
+  }
+  const ok = expected.status.includes(actual.status) && (!expected.body || actual.body.includes(expected.body));
+  if (ok) return { id, title: TITLES[id], expected, actual, result: 'pass' };
+  let claims: TokenClaims | undefined;
+  try {
+    claims = token ? decodeClaims(token) : undefined;
+  } catch {
+    claims = undefined;
+  }
+  return { id, title: TITLES[id], expected, actual, result: 'fail', cause: likelyCause(id, actual.status, actual.body, claims, requiredScopes) };
+}
+
+const skipped = (id: CheckId, cause: string): Check => ({ id, title: TITLES[id], expected: EXPECTED[id], result: 'skipped', cause });
+const tokenFailed = (id: CheckId, e: unknown): Check => {
+  const err = e instanceof CliError ? e : undefined;
+  const message = (e as Error)?.message ?? String(e);
+  return { id, title: TITLES[id], expected: EXPECTED[id], actual: { error: message }, result: 'fail', cause: err?.hint ? `no token could be had — ${err.hint}` : 'no token could be had' };
+};
+
+async function readStdinToken(io: Io): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of io.stdin as AsyncIterable<Buffer | string>) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+export async function runVerify(o: VerifyOpts, io: Io = processIo()): Promise<number> {
+  // Local checks first: flags, state, the token on stdin (exit 2 before any request).
+  const stack = requireStack(o, 'verify');
+  const settings = flowSettings(o, stack.recorded.inputs);
+  if (o.tokenStdin && o.clientCredentials) throw new UsageError(['--token-stdin and --client-credentials: choose one source for the access token']);
+  if (o.clientCredentials) requireM2m(stack.recorded);
+  let given: string | undefined;
+  if (o.tokenStdin) {
+    given = await readStdinToken(io);
+    try {
+      decodeClaims(given);
+    } catch (e) {
+      throw new UsageError([`--token-stdin: ${(e as Error).message}`]);
+    }
+  }
+  const outputs: Outputs = stack.outputs;
+  const url = outputs.invokeUrl;
+  if (!url) throw new CliError('INCOMPLETE_STACK', `Stack "${stack.stack}" has no deployed API yet.`, `Run init --stack ${stack.stack}.`);
+  const required = outputs.scopes;
+
+  const checks: Check[] = [await runCheck('no-token', url, undefined, required)];
+  const grant = o.tokenStdin ? 'stdin' : o.clientCredentials ? 'client_credentials' : 'authorization_code';
+  let secrets: Secrets | undefined;
+  try {
+    let access = given;
+    let idToken: string | undefined;
+    if (!access) {
+      secrets = await openSecrets(o, stack);
+      try {
+        const t = o.clientCredentials ? await m2mToken(stack, secrets) : await userToken(io, o, stack, secrets, { ...settings, scopes: undefined });
+        access = t.access_token;
+        idToken = t.id_token;
+      } catch (e) {
+        if (!(e instanceof CliError) || e.exitCode === 2) throw e;
+        checks.push(tokenFailed('access-token-with-scope', e));
+      }
+    }
+    if (access) checks.push(await runCheck('access-token-with-scope', url, access, required));
+    checks.push(
+      idToken
+        ? await runCheck('id-token', url, idToken, required)
+        : skipped('id-token', grant === 'authorization_code' ? 'no ID token was issued' : `the ${grant === 'stdin' ? 'token from stdin' : 'client_credentials grant'} gives no ID token; run verify without ${grant === 'stdin' ? '--token-stdin' : '--client-credentials'} to sign in as the user`),
+    );
+    if (m2mClientIdOf(stack.recorded)) {
+      secrets ??= await openSecrets(o, stack);
+      try {
+        const t = await m2mToken(stack, secrets, [verifyNoAccessScope(stack.recorded.inputs)]);
+        checks.push(await runCheck('access-token-without-scope', url, t.access_token, required));
+      } catch (e) {
+        if (!(e instanceof CliError) || e.exitCode === 2) throw e;
+        checks.push(tokenFailed('access-token-without-scope', e));
+      }
+    } else {
+      checks.push(skipped('access-token-without-scope', `no token without the scope can be had: init --stack ${stack.stack} --m2m-client adds a client that can ask for one (Cognito bills it monthly)`));
+    }
+  } finally {
+    await secrets?.release();
+  }
+
+  const passed = checks.every((c) => c.result !== 'fail');
+  if (o.json) {
+    printJson(io, { stack: stack.stack, invokeUrl: url, grant, requiredScopes: required, passed, checks });
+  } else {
+    const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
+    const lines = [`Verify stack ${stack.stack}: GET ${url}`];
+    for (const k of checks) {
+      const mark = k.result === 'pass' ? c.green('PASS') : k.result === 'fail' ? c.red('FAIL') : c.yellow('SKIP');
+      const got = k.actual ? ('error' in k.actual ? `error: ${k.actual.error}` : `got ${k.actual.status}${k.actual.body ? ` ${JSON.stringify(k.actual.body.slice(0, 80))}` : ''}`) : '';
+      lines.push(`  ${mark}  ${k.title}: expected ${k.expected.status.join(' or ')}${got ? `, ${got}` : ''}`);
+      if (k.cause) lines.push(`        ${k.result === 'fail' ? 'likely cause' : 'why'}: ${k.cause}`);
+    }
+    lines.push(passed ? 'All checks that could run passed.' : 'Some checks failed.');
+    io.stdout.write(lines.join('\n') + '\n');
+  }
+  return passed ? 0 : 1;
+}
