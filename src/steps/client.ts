@@ -131,7 +131,11 @@ export const clientStep: Step<App, ClientRecord> = {
     const current = await describe(app, pool.id, live.record.id);
     if (!current) return clientStep.create(ctx);
     const cognito = await app.aws.cognito();
-    await cognito.send(new UpdateUserPoolClientCommand({ ...fullUpdate(current), ...desiredClient(app) }));
+    const want = desiredClient(app);
+    const input = { ...fullUpdate(current), ...want };
+    // A default redirect set by hand must stay one of the callback URLs, or Cognito refuses the update.
+    if (input.DefaultRedirectURI && !want.CallbackURLs.includes(input.DefaultRedirectURI)) input.DefaultRedirectURI = undefined;
+    await cognito.send(new UpdateUserPoolClientCommand(input));
     return live.record;
   },
   async delete(ctx, record) {

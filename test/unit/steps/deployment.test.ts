@@ -1,0 +1,112 @@
+import { CreateDeploymentCommand, DeleteStageCommand, GetStageCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { deploymentStep } from '../../../src/steps/deployment.js';
+import { RECORDS, apigwMock, makeHarness, resetMocks, sent } from './harness.js';
+
+const API = RECORDS.api;
+const FP = 'f1f1f1f1f1f1f1f1';
+const METHOD = { id: 'GET /', fingerprint: FP };
+const deps = { api: API, method: METHOD, authorizer: RECORDS.authorizer, permission: RECORDS.permission };
+const RECORDED = { id: 'dev', deploymentId: 'dep1', fingerprint: FP };
+const notFound = () => new NotFoundException({ message: 'Invalid Stage identifier specified', $metadata: {} });
+
+beforeEach(resetMocks);
+
+describe('deployment.create', () => {
+  it('deploys the API to the stage from the inputs and records the method fingerprint', async () => {
+    const h = makeHarness({ records: deps, inputs: { stage: 'prod' } });
+    apigwMock.on(CreateDeploymentCommand).resolves({ id: 'dep9' });
+    await expect(deploymentStep.create(h.ctx)).resolves.toEqual({ id: 'prod', deploymentId: 'dep9', fingerprint: FP });
+    const calls = apigwMock.commandCalls(CreateDeploymentCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].args[0].input).toMatchObject({ restApiId: API.id, stageName: 'prod' });
+  });
+});
+
+describe('deployment.read', () => {
+  it('is unchanged when the stage exists, nothing changed and the fingerprint matches', async () => {
+    const h = makeHarness({ records: deps });
+    apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'dep1' });
+    await expect(deploymentStep.read(h.ctx, RECORDED)).resolves.toEqual({ record: RECORDED, changes: [] });
+    expect(apigwMock.commandCalls(GetStageCommand)[0].args[0].input).toEqual({ restApiId: API.id, stageName: 'dev' });
+  });
+
+  it("reports a change when ctx.changedDeps includes 'method'", async () => {
+    const h = makeHarness({ records: deps, changedDeps: ['method'] });
+    apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'dep1' });
+    const live = await deploymentStep.read(h.ctx, RECORDED);
+    expect(live?.changes.length).toBeGreaterThan(0);
+    expect(live?.changes[0]).toMatchObject({ field: 'deployedConfiguration' });
+  });
+
+  it("reports a change when ctx.changedDeps includes 'authorizer'", async () => {
+    const h = makeHarness({ records: deps, changedDeps: ['authorizer'] });
+    apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'dep1' });
+    const live = await deploymentStep.read(h.ctx, RECORDED);
+    expect(live?.changes.length).toBeGreaterThan(0);
+  });
+
+  it('does not redeploy for a new Lambda permission alone (it is not part of the deployment)', async () => {
+    const h = makeHarness({ records: deps, changedDeps: ['permission'] });
+    apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'dep1' });
+    await expect(deploymentStep.read(h.ctx, RECORDED)).resolves.toMatchObject({ changes: [] });
+  });
+
+  it('reports a change when the method fingerprint differs from the recorded one', async () => {
+    const h = makeHarness({ records: { ...deps, method: { id: 'GET /', fingerprint: 'new0new0new0new0' } } });
+    apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'dep1' });
+    const live = await deploymentStep.read(h.ctx, RECORDED);
+    expect(live?.changes).toEqual([{ field: 'deployedConfiguration', from: FP, to: 'new0new0new0new0' }]);
+  });
+
+  it('reports a stage now pointing at another deployment', async () => {
+    const h = makeHarness({ records: deps });
+    apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'someone-elses' });
+    const live = await deploymentStep.read(h.ctx, RECORDED);
+    expect(live?.changes).toEqual([{ field: 'deploymentId', from: 'someone-elses', to: 'dep1' }]);
+  });
+
+  it('returns undefined when the stage does not exist', async () => {
+    const h = makeHarness({ records: deps });
+    apigwMock.on(GetStageCommand).rejects(notFound());
+    await expect(deploymentStep.read(h.ctx, undefined)).resolves.toBeUndefined();
+  });
+
+  it('reports a renamed stage while the old one still exists', async () => {
+    const h = makeHarness({ records: deps, inputs: { stage: 'prod' } });
+    apigwMock.on(GetStageCommand, { stageName: 'prod' }).rejects(notFound());
+    apigwMock.on(GetStageCommand, { stageName: 'dev' }).resolves({ stageName: 'dev', deploymentId: 'dep1' });
+    await expect(deploymentStep.read(h.ctx, RECORDED)).resolves.toEqual({ record: RECORDED, changes: [{ field: 'stage', from: 'dev', to: 'prod' }] });
+  });
+});
+
+describe('deployment.update', () => {
+  it('deploys again to the same stage', async () => {
+    const h = makeHarness({ records: deps });
+    apigwMock.on(CreateDeploymentCommand).resolves({ id: 'dep2' });
+    await expect(deploymentStep.update!(h.ctx, { record: RECORDED, changes: [{ field: 'deployedConfiguration', from: 'stale', to: 'method changed' }] })).resolves.toEqual({
+      id: 'dev',
+      deploymentId: 'dep2',
+      fingerprint: FP,
+    });
+    expect(sent(apigwMock)).toEqual(['CreateDeploymentCommand']);
+  });
+
+  it('deploys to the new stage, then deletes the old one', async () => {
+    const h = makeHarness({ records: deps, inputs: { stage: 'prod' } });
+    apigwMock.on(CreateDeploymentCommand).resolves({ id: 'dep2' });
+    await deploymentStep.update!(h.ctx, { record: RECORDED, changes: [{ field: 'stage', from: 'dev', to: 'prod' }] });
+    expect(sent(apigwMock)).toEqual(['CreateDeploymentCommand', 'DeleteStageCommand']);
+    expect(apigwMock.commandCalls(CreateDeploymentCommand)[0].args[0].input.stageName).toBe('prod');
+    expect(apigwMock.commandCalls(DeleteStageCommand)[0].args[0].input).toEqual({ restApiId: API.id, stageName: 'dev' });
+  });
+});
+
+describe('deployment.delete', () => {
+  it('deletes the stage and treats not-found as success', async () => {
+    const h = makeHarness({ records: deps });
+    apigwMock.on(DeleteStageCommand).rejects(notFound());
+    await expect(deploymentStep.delete(h.ctx, RECORDED)).resolves.toBeUndefined();
+    expect(apigwMock.commandCalls(DeleteStageCommand)[0].args[0].input).toEqual({ restApiId: API.id, stageName: 'dev' });
+  });
+});

@@ -1,0 +1,148 @@
+import {
+  CreateUserPoolDomainCommand,
+  DeleteUserPoolDomainCommand,
+  DescribeUserPoolCommand,
+  DescribeUserPoolDomainCommand,
+  InvalidParameterException,
+  LimitExceededException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CliError } from '../../../src/errors.js';
+import { domainStep } from '../../../src/steps/domain.js';
+import { RECORDS, STACK, cognitoMock, makeHarness, resetMocks, sent } from './harness.js';
+
+const POOL = RECORDS.userPool;
+const PREFIX = `${STACK}-ab12cd`;
+const taken = () => new InvalidParameterException({ message: 'Domain already associated with another user pool.', $metadata: {} });
+
+beforeEach(resetMocks);
+
+describe('domain.create', () => {
+  it('creates the classic hosted UI domain (ManagedLoginVersion 1) with the prefix from the inputs', async () => {
+    const h = makeHarness({ records: { userPool: POOL }, inputs: { domainPrefix: 'my-login-42' } });
+    cognitoMock.on(CreateUserPoolDomainCommand).resolves({ ManagedLoginVersion: 1 });
+    await expect(domainStep.create(h.ctx)).resolves.toEqual({ id: 'my-login-42' });
+    expect(cognitoMock.commandCalls(CreateUserPoolDomainCommand).map((c) => c.args[0].input)).toEqual([
+      { Domain: 'my-login-42', UserPoolId: POOL.id, ManagedLoginVersion: 1 },
+    ]);
+  });
+
+  it('fails with DOMAIN_TAKEN when the prefix belongs to another user pool', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(CreateUserPoolDomainCommand).rejects(taken());
+    cognitoMock.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: 'eu-west-1_Someone' } });
+    const err = await domainStep.create(h.ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect(err).toMatchObject({ code: 'DOMAIN_TAKEN' });
+    expect((err as Error).message).toContain(PREFIX);
+    expect(cognitoMock.commandCalls(DescribeUserPoolDomainCommand)[0].args[0].input).toEqual({ Domain: PREFIX });
+  });
+
+  it('fails with DOMAIN_TAKEN when DescribeUserPoolDomain shows no owner', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(CreateUserPoolDomainCommand).rejects(taken());
+    cognitoMock.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: {} });
+    await expect(domainStep.create(h.ctx)).rejects.toMatchObject({ code: 'DOMAIN_TAKEN' });
+  });
+
+  it('adopts the domain when it already belongs to our pool (a crash after the call)', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(CreateUserPoolDomainCommand).rejects(taken());
+    cognitoMock.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: POOL.id } });
+    await expect(domainStep.create(h.ctx)).resolves.toEqual({ id: PREFIX });
+  });
+
+  it('rethrows unrelated errors', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    const err = new LimitExceededException({ message: 'Rate exceeded', $metadata: {} });
+    cognitoMock.on(CreateUserPoolDomainCommand).rejects(err);
+    await expect(domainStep.create(h.ctx)).rejects.toBe(err);
+    expect(cognitoMock.commandCalls(DescribeUserPoolDomainCommand)).toHaveLength(0);
+  });
+});
+
+describe('domain.read', () => {
+  it('returns undefined without a user pool', async () => {
+    const h = makeHarness();
+    await expect(domainStep.read(h.ctx, undefined)).resolves.toBeUndefined();
+    expect(sent(cognitoMock)).toEqual([]);
+  });
+
+  it('reads the domain from the pool: in sync', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Domain: PREFIX } });
+    await expect(domainStep.read(h.ctx, { id: PREFIX })).resolves.toEqual({ record: { id: PREFIX }, changes: [] });
+    expect(cognitoMock.commandCalls(DescribeUserPoolCommand)[0].args[0].input).toEqual({ UserPoolId: POOL.id });
+  });
+
+  it('falls back to DescribeUserPoolDomain by prefix', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id } });
+    cognitoMock.on(DescribeUserPoolDomainCommand, { Domain: PREFIX }).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: POOL.id } });
+    await expect(domainStep.read(h.ctx, { id: PREFIX })).resolves.toEqual({ record: { id: PREFIX }, changes: [] });
+  });
+
+  it('returns undefined when the pool has no domain', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id } });
+    cognitoMock.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: {} });
+    await expect(domainStep.read(h.ctx, undefined)).resolves.toBeUndefined();
+  });
+
+  it('adopts the live prefix when a generated prefix was lost with the state file', async () => {
+    const h = makeHarness({ records: { userPool: POOL }, inputs: { domainPrefix: `${STACK}-zz9999`, domainPrefixGenerated: true } });
+    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Domain: PREFIX } });
+    await expect(domainStep.read(h.ctx, undefined)).resolves.toEqual({ record: { id: PREFIX }, changes: [] });
+  });
+
+  it('reports a user-chosen different prefix as a replacement', async () => {
+    const h = makeHarness({ records: { userPool: POOL }, inputs: { domainPrefix: 'my-new-login', domainPrefixGenerated: false } });
+    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Domain: PREFIX } });
+    await expect(domainStep.read(h.ctx, { id: PREFIX })).resolves.toEqual({
+      record: { id: PREFIX },
+      changes: [{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true }],
+    });
+  });
+
+  it('also reports it when nothing was recorded', async () => {
+    const h = makeHarness({ records: { userPool: POOL }, inputs: { domainPrefix: 'my-new-login', domainPrefixGenerated: false } });
+    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Domain: PREFIX } });
+    const live = await domainStep.read(h.ctx, undefined);
+    expect(live?.changes).toEqual([{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true }]);
+  });
+});
+
+describe('domain.delete', () => {
+  it('deletes our domain', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: POOL.id } });
+    await domainStep.delete(h.ctx, { id: PREFIX });
+    expect(cognitoMock.commandCalls(DeleteUserPoolDomainCommand).map((c) => c.args[0].input)).toEqual([{ Domain: PREFIX, UserPoolId: POOL.id }]);
+  });
+
+  it('leaves a domain of another pool alone', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: 'us-east-1_Other' } });
+    await domainStep.delete(h.ctx, { id: PREFIX });
+    expect(cognitoMock.commandCalls(DeleteUserPoolDomainCommand)).toHaveLength(0);
+  });
+
+  it('does nothing when the domain is gone', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: {} });
+    await expect(domainStep.delete(h.ctx, { id: PREFIX })).resolves.toBeUndefined();
+    expect(cognitoMock.commandCalls(DeleteUserPoolDomainCommand)).toHaveLength(0);
+  });
+});
+
+describe('domain.update', () => {
+  it('replaces the domain: delete the old prefix, create the new one', async () => {
+    const h = makeHarness({ records: { userPool: POOL }, inputs: { domainPrefix: 'my-new-login' } });
+    cognitoMock.on(DescribeUserPoolDomainCommand, { Domain: PREFIX }).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: POOL.id } });
+    await expect(
+      domainStep.update!(h.ctx, { record: { id: PREFIX }, changes: [{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true }] }),
+    ).resolves.toEqual({ id: 'my-new-login' });
+    expect(sent(cognitoMock)).toEqual(['DescribeUserPoolDomainCommand', 'DeleteUserPoolDomainCommand', 'CreateUserPoolDomainCommand']);
+    expect(cognitoMock.commandCalls(CreateUserPoolDomainCommand)[0].args[0].input).toEqual({ Domain: 'my-new-login', UserPoolId: POOL.id, ManagedLoginVersion: 1 });
+  });
+});

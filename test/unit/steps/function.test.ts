@@ -1,0 +1,246 @@
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  GetFunctionCommand,
+  InvalidParameterValueException,
+  ResourceNotFoundException,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { createHash } from 'node:crypto';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { retryIamPropagation } from '../../../src/aws/errors.js';
+import { functionStep } from '../../../src/steps/function.js';
+import { lambdaCode } from '../../../src/steps/lambda-code.js';
+import { OUR_TAG, RECORDS, STACK, awsError, lambdaMock, makeHarness, resetMocks } from './harness.js';
+
+const FN = `${STACK}-lambda`;
+const propagationError = () =>
+  new InvalidParameterValueException({ message: 'The role defined for the function cannot be assumed by Lambda.', $metadata: {} });
+
+beforeEach(resetMocks);
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('function.create', () => {
+  it('sends CreateFunction with the runtime, python handler, tags and a zip of the tutorial handler', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock.on(CreateFunctionCommand).resolves({ FunctionArn: RECORDS.function.arn, State: 'Active' });
+
+    const record = await functionStep.create(h.ctx);
+
+    expect(record).toEqual({ id: FN, arn: RECORDS.function.arn });
+    expect(h.checkpoints).toEqual([{ id: FN, arn: RECORDS.function.arn }]);
+    const calls = lambdaMock.commandCalls(CreateFunctionCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0].args[0].input;
+    expect(input).toMatchObject({
+      FunctionName: FN,
+      Runtime: 'python3.13',
+      Role: RECORDS.role.arn,
+      Handler: 'lambda_function.lambda_handler',
+      Tags: { 'cognito-scope-setup:stack': STACK },
+    });
+    const files = unzipSync(input.Code!.ZipFile!);
+    expect(Object.keys(files)).toEqual(['lambda_function.py']);
+    const source = strFromU8(files['lambda_function.py']);
+    expect(source).toContain("json.dumps('Hello World!')");
+    expect(source).toContain("'statusCode': 200");
+    expect(source).toMatch(/def lambda_handler\(event, context\):/);
+    expect(h.notes).toEqual([]);
+  });
+
+  it('uses the runtime from the inputs and a node handler for nodejs runtimes', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role }, inputs: { runtime: 'nodejs22.x' } });
+    lambdaMock.on(CreateFunctionCommand).resolves({ FunctionArn: RECORDS.function.arn, State: 'Active' });
+    await functionStep.create(h.ctx);
+    const input = lambdaMock.commandCalls(CreateFunctionCommand)[0].args[0].input;
+    expect(input.Runtime).toBe('nodejs22.x');
+    expect(input.Handler).toBe('index.handler');
+    const files = unzipSync(input.Code!.ZipFile!);
+    expect(Object.keys(files)).toEqual(['index.mjs']);
+    expect(strFromU8(files['index.mjs'])).toContain("JSON.stringify('Hello World!')");
+  });
+
+  it('retries while the new role has not propagated, and notes the wait', async () => {
+    vi.useFakeTimers();
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock
+      .on(CreateFunctionCommand)
+      .rejectsOnce(propagationError())
+      .rejectsOnce(propagationError())
+      .resolves({ FunctionArn: RECORDS.function.arn, State: 'Active' });
+
+    const p = functionStep.create(h.ctx);
+    await vi.runAllTimersAsync();
+    await expect(p).resolves.toEqual({ id: FN, arn: RECORDS.function.arn });
+
+    expect(lambdaMock.commandCalls(CreateFunctionCommand)).toHaveLength(3);
+    expect(h.notes).toHaveLength(2);
+    for (const n of h.notes) expect(n).toMatch(/waiting for the new IAM role to propagate/);
+    // Checkpoint only once the function exists.
+    expect(h.checkpoints).toEqual([{ id: FN, arn: RECORDS.function.arn }]);
+  });
+
+  it('does not retry other errors', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    const other = new InvalidParameterValueException({ message: 'Unzipped size must be smaller than 262144000 bytes', $metadata: {} });
+    lambdaMock.on(CreateFunctionCommand).rejects(other);
+    await expect(functionStep.create(h.ctx)).rejects.toBe(other);
+    expect(lambdaMock.commandCalls(CreateFunctionCommand)).toHaveLength(1);
+    expect(h.notes).toEqual([]);
+    expect(h.checkpoints).toEqual([]);
+  });
+
+  it('waits for a Pending function to become Active', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock.on(CreateFunctionCommand).resolves({ FunctionArn: RECORDS.function.arn, State: 'Pending' });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { FunctionName: FN, State: 'Active' } });
+    await functionStep.create(h.ctx);
+    expect(lambdaMock.commandCalls(GetFunctionCommand).length).toBeGreaterThanOrEqual(1);
+    expect(lambdaMock.commandCalls(GetFunctionCommand)[0].args[0].input).toEqual({ FunctionName: FN });
+  });
+});
+
+describe('function.read', () => {
+  const code = lambdaCode('python3.13');
+  const liveConfig = {
+    FunctionName: FN,
+    FunctionArn: RECORDS.function.arn,
+    Runtime: 'python3.13' as const,
+    Handler: 'lambda_function.lambda_handler',
+    CodeSha256: code.sha256,
+    Role: RECORDS.role.arn,
+  };
+
+  it('returns undefined when the function does not exist', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock.on(GetFunctionCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }));
+    await expect(functionStep.read(h.ctx, undefined)).resolves.toBeUndefined();
+    expect(lambdaMock.commandCalls(GetFunctionCommand)[0].args[0].input).toEqual({ FunctionName: FN });
+  });
+
+  it('reports no changes for the function as created', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: liveConfig, Tags: OUR_TAG });
+    await expect(functionStep.read(h.ctx, undefined)).resolves.toEqual({ record: { id: FN, arn: RECORDS.function.arn }, changes: [] });
+  });
+
+  it('the code hash is the base64 SHA-256 of the zip, stable across calls', () => {
+    expect(code.sha256).toBe(createHash('sha256').update(code.zip).digest('base64'));
+    expect(lambdaCode('python3.13').sha256).toBe(code.sha256);
+  });
+
+  it('reports runtime and code drift', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { ...liveConfig, Runtime: 'python3.12', CodeSha256: 'c29tZXRoaW5nIGVsc2U=' }, Tags: OUR_TAG });
+    const live = await functionStep.read(h.ctx, undefined);
+    expect(live?.changes).toEqual([
+      { field: 'runtime', from: 'python3.12', to: 'python3.13' },
+      { field: 'code', from: 'c29tZXRoaW5nIGVsc2U=', to: code.sha256 },
+    ]);
+  });
+
+  it('reports a different role', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { ...liveConfig, Role: 'arn:aws:iam::123456789012:role/other' }, Tags: OUR_TAG });
+    const live = await functionStep.read(h.ctx, undefined);
+    expect(live?.changes).toEqual([{ field: 'role', from: 'arn:aws:iam::123456789012:role/other', to: RECORDS.role.arn }]);
+  });
+
+  it('refuses a same-named function without our tag', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: liveConfig, Tags: {} });
+    await expect(functionStep.read(h.ctx, undefined)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('rethrows an error that is not a not-found', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock.on(GetFunctionCommand).rejects(awsError('AccessDeniedException'));
+    await expect(functionStep.read(h.ctx, undefined)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+});
+
+describe('function.update', () => {
+  it('updates configuration and code for a runtime change', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { FunctionName: FN, State: 'Active', LastUpdateStatus: 'Successful' } });
+    await functionStep.update!(h.ctx, { record: { id: FN, arn: RECORDS.function.arn }, changes: [{ field: 'runtime', from: 'python3.12', to: 'python3.13' }] });
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0].args[0].input).toEqual({
+      FunctionName: FN,
+      Runtime: 'python3.13',
+      Handler: 'lambda_function.lambda_handler',
+      Role: RECORDS.role.arn,
+    });
+    expect(lambdaMock.commandCalls(UpdateFunctionCodeCommand)[0].args[0].input).toEqual({ FunctionName: FN, ZipFile: lambdaCode('python3.13').zip });
+  });
+});
+
+describe('function.delete', () => {
+  it('deletes by name and treats not-found as success', async () => {
+    const h = makeHarness();
+    lambdaMock.on(DeleteFunctionCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    await expect(functionStep.delete(h.ctx, { id: FN, arn: RECORDS.function.arn })).resolves.toBeUndefined();
+    expect(lambdaMock.commandCalls(DeleteFunctionCommand)[0].args[0].input).toEqual({ FunctionName: FN });
+  });
+});
+
+describe('retryIamPropagation', () => {
+  it('retries the propagation error with growing delays, then returns the result', async () => {
+    vi.useFakeTimers();
+    const fn = vi.fn<() => Promise<string>>().mockRejectedValueOnce(propagationError()).mockRejectedValueOnce(propagationError()).mockResolvedValue('ok');
+    const waits: number[] = [];
+    const p = retryIamPropagation(fn, (ms) => waits.push(ms), 60_000);
+    await vi.runAllTimersAsync();
+    await expect(p).resolves.toBe('ok');
+    expect(fn).toHaveBeenCalledTimes(3);
+    expect(waits).toEqual([0, 1000]);
+  });
+
+  it('gives up once the next wait would exceed the budget, with the last error', async () => {
+    vi.useFakeTimers();
+    const last = propagationError();
+    const fn = vi.fn<() => Promise<string>>().mockRejectedValueOnce(propagationError()).mockRejectedValueOnce(propagationError()).mockRejectedValue(last);
+    const waits: number[] = [];
+    // Delays 1000 and 1500 fit in 3000 ms; the third (2250 ms, at 2500 ms elapsed) does not.
+    const p = retryIamPropagation(fn, (ms) => waits.push(ms), 3000);
+    const settled = expect(p).rejects.toBe(last);
+    await vi.runAllTimersAsync();
+    await settled;
+    expect(fn).toHaveBeenCalledTimes(3);
+    expect(waits).toEqual([0, 1000]);
+  });
+
+  it('with a budget smaller than the first delay, tries once', async () => {
+    const err = propagationError();
+    const fn = vi.fn<() => Promise<string>>().mockRejectedValue(err);
+    const onWait = vi.fn();
+    await expect(retryIamPropagation(fn, onWait, 500)).rejects.toBe(err);
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(onWait).not.toHaveBeenCalled();
+  });
+
+  it('does not retry other errors', async () => {
+    for (const err of [
+      awsError('AccessDeniedException', 'not authorized'),
+      new InvalidParameterValueException({ message: 'Runtime python3.9 is not supported', $metadata: {} }),
+      awsError('ResourceConflictException', 'Function already exist: hello-world-lambda'),
+    ]) {
+      const fn = vi.fn<() => Promise<string>>().mockRejectedValue(err);
+      const onWait = vi.fn();
+      await expect(retryIamPropagation(fn, onWait, 60_000)).rejects.toBe(err);
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect(onWait).not.toHaveBeenCalled();
+    }
+  });
+
+  it('returns at once when the first call succeeds', async () => {
+    const fn = vi.fn<() => Promise<number>>().mockResolvedValue(7);
+    const onWait = vi.fn();
+    await expect(retryIamPropagation(fn, onWait)).resolves.toBe(7);
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(onWait).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,170 @@
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  ListRoleTagsCommand,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError } from '../../../src/errors.js';
+import { roleStep } from '../../../src/steps/role.js';
+import { ACCOUNT, OUR_TAG_LIST, STACK, awsError, iamMock, makeHarness, resetMocks, sent } from './harness.js';
+
+const ROLE = `${STACK}-lambda-role`;
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE}`;
+const BASIC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const notFound = () => new NoSuchEntityException({ message: `The role with name ${ROLE} cannot be found.`, $metadata: {} });
+
+beforeEach(resetMocks);
+
+describe('role.create', () => {
+  it('creates the role trusted by lambda.amazonaws.com, tagged as ours, checkpoints, then attaches the basic execution policy', async () => {
+    const h = makeHarness();
+    iamMock.on(CreateRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Path: '/', RoleId: 'AROA1', CreateDate: new Date() } });
+    iamMock.on(AttachRolePolicyCommand).callsFake(() => {
+      h.log.push('attach');
+      return {};
+    });
+
+    const record = await roleStep.create(h.ctx);
+
+    expect(record).toEqual({ id: ROLE, arn: ROLE_ARN });
+    const create = iamMock.commandCalls(CreateRoleCommand);
+    expect(create).toHaveLength(1);
+    const input = create[0].args[0].input;
+    expect(input).toMatchObject({ RoleName: ROLE, Tags: [{ Key: 'cognito-scope-setup:stack', Value: STACK }] });
+    expect(JSON.parse(input.AssumeRolePolicyDocument!)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    expect(iamMock.commandCalls(AttachRolePolicyCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: ROLE, PolicyArn: BASIC }]);
+    expect(h.checkpoints).toEqual([{ id: ROLE, arn: ROLE_ARN }]);
+    expect(h.log).toEqual(['checkpoint', 'attach']);
+    expect(sent(iamMock)).toEqual(['CreateRoleCommand', 'AttachRolePolicyCommand']);
+  });
+
+  it('uses the partition of the region for the managed policy ARN', async () => {
+    const h = makeHarness({ region: 'cn-north-1' });
+    iamMock.on(CreateRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: 'arn:aws-cn:iam::1:role/x', Path: '/', RoleId: 'AROA1', CreateDate: new Date() } });
+    await roleStep.create(h.ctx);
+    expect(iamMock.commandCalls(AttachRolePolicyCommand)[0].args[0].input.PolicyArn).toBe('arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole');
+  });
+});
+
+describe('role.read', () => {
+  it('returns undefined when IAM answers NoSuchEntity', async () => {
+    const h = makeHarness();
+    iamMock.on(GetRoleCommand).rejects(notFound());
+    iamMock.on(ListAttachedRolePoliciesCommand).rejects(notFound());
+    await expect(roleStep.read(h.ctx, undefined)).resolves.toBeUndefined();
+    expect(iamMock.commandCalls(GetRoleCommand)[0].args[0].input).toEqual({ RoleName: ROLE });
+  });
+
+  it('adopts our tagged role with the policy attached: no changes', async () => {
+    const h = makeHarness();
+    iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Tags: OUR_TAG_LIST, Path: '/', RoleId: 'AROA1', CreateDate: new Date() } });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: 'AWSLambdaBasicExecutionRole', PolicyArn: BASIC }] });
+    await expect(roleStep.read(h.ctx, undefined)).resolves.toEqual({ record: { id: ROLE, arn: ROLE_ARN }, changes: [] });
+    expect(iamMock.commandCalls(ListRoleTagsCommand)).toHaveLength(0);
+  });
+
+  it('reports a missing basic execution policy as a change', async () => {
+    const h = makeHarness();
+    iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Tags: OUR_TAG_LIST, Path: '/', RoleId: 'AROA1', CreateDate: new Date() } });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    const live = await roleStep.read(h.ctx, undefined);
+    expect(live?.changes).toEqual([{ field: 'attachedPolicies', from: [], to: [BASIC] }]);
+  });
+
+  it('falls back to ListRoleTags when GetRole carries no tags', async () => {
+    const h = makeHarness();
+    iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Path: '/', RoleId: 'AROA1', CreateDate: new Date() } });
+    iamMock.on(ListRoleTagsCommand).resolves({ Tags: OUR_TAG_LIST });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: 'x', PolicyArn: BASIC }] });
+    await expect(roleStep.read(h.ctx, undefined)).resolves.toMatchObject({ record: { id: ROLE, arn: ROLE_ARN } });
+    expect(iamMock.commandCalls(ListRoleTagsCommand)[0].args[0].input).toEqual({ RoleName: ROLE });
+  });
+
+  it('throws a ConflictError for a same-named role without our tag', async () => {
+    const h = makeHarness();
+    iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Path: '/', RoleId: 'AROA1', CreateDate: new Date() } });
+    iamMock.on(ListRoleTagsCommand).resolves({ Tags: [{ Key: 'team', Value: 'other' }] });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    const err = await roleStep.read(h.ctx, undefined).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err).toMatchObject({ code: 'CONFLICT' });
+    expect(sent(iamMock)).not.toContain('AttachRolePolicyCommand');
+  });
+
+  it('throws a ConflictError for a role tagged for another stack', async () => {
+    const h = makeHarness();
+    iamMock.on(GetRoleCommand).resolves({
+      Role: { RoleName: ROLE, Arn: ROLE_ARN, Tags: [{ Key: 'cognito-scope-setup:stack', Value: 'other-stack' }], Path: '/', RoleId: 'AROA1', CreateDate: new Date() },
+    });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    await expect(roleStep.read(h.ctx, undefined)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('rethrows an error that is not a not-found', async () => {
+    const h = makeHarness();
+    const denied = awsError('AccessDenied', 'User is not authorized to perform: iam:GetRole');
+    iamMock.on(GetRoleCommand).rejects(denied);
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    await expect(roleStep.read(h.ctx, undefined)).rejects.toBe(denied);
+  });
+});
+
+describe('role.update', () => {
+  it('attaches the basic execution policy', async () => {
+    const h = makeHarness();
+    await roleStep.update!(h.ctx, { record: { id: ROLE, arn: ROLE_ARN }, changes: [{ field: 'attachedPolicies', from: [], to: [BASIC] }] });
+    expect(iamMock.commandCalls(AttachRolePolicyCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: ROLE, PolicyArn: BASIC }]);
+  });
+});
+
+describe('role.delete', () => {
+  it('detaches managed policies and deletes inline policies before DeleteRole', async () => {
+    const h = makeHarness();
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({
+      AttachedPolicies: [
+        { PolicyName: 'AWSLambdaBasicExecutionRole', PolicyArn: BASIC },
+        { PolicyName: 'Extra', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/Extra` },
+      ],
+    });
+    iamMock.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['inline-1'] });
+
+    await roleStep.delete(h.ctx, { id: ROLE, arn: ROLE_ARN });
+
+    expect(iamMock.commandCalls(DetachRolePolicyCommand).map((c) => c.args[0].input)).toEqual([
+      { RoleName: ROLE, PolicyArn: BASIC },
+      { RoleName: ROLE, PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/Extra` },
+    ]);
+    expect(iamMock.commandCalls(DeleteRolePolicyCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: ROLE, PolicyName: 'inline-1' }]);
+    expect(iamMock.commandCalls(DeleteRoleCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: ROLE }]);
+    const order = sent(iamMock);
+    expect(order[order.length - 1]).toBe('DeleteRoleCommand');
+    expect(order.filter((n) => n === 'DeleteRoleCommand')).toHaveLength(1);
+  });
+
+  it('treats a role that is already gone as deleted', async () => {
+    const h = makeHarness();
+    iamMock.on(ListAttachedRolePoliciesCommand).rejects(notFound());
+    iamMock.on(ListRolePoliciesCommand).rejects(notFound());
+    iamMock.on(DeleteRoleCommand).rejects(notFound());
+    await expect(roleStep.delete(h.ctx, { id: ROLE, arn: ROLE_ARN })).resolves.toBeUndefined();
+    expect(iamMock.commandCalls(DeleteRoleCommand)).toHaveLength(1);
+  });
+
+  it('rethrows a DeleteRole failure other than not-found', async () => {
+    const h = makeHarness();
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    iamMock.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
+    iamMock.on(DeleteRoleCommand).rejects(awsError('DeleteConflictException', 'Cannot delete entity, must detach all policies first.'));
+    await expect(roleStep.delete(h.ctx, { id: ROLE, arn: ROLE_ARN })).rejects.toMatchObject({ name: 'DeleteConflictException' });
+  });
+});
