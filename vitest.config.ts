@@ -9,6 +9,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Projects with different maxWorkers need their own group (vitest 4): unit first.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -21,6 +23,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Files share one emulator; each uses its own stack name. Two workers fit a 2-core CI.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

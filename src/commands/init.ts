@@ -62,15 +62,18 @@ export async function runInit(o: InitOpts, io: Io = processIo()): Promise<number
   const inputs = resolveInputs({ flags: { ...flags, stack: local.stack }, config, recorded: local.recorded?.inputs });
   let password: string | undefined;
   const userRecorded = local.recorded?.resources.user !== undefined;
-  if (inputs.userMode === 'password' && !userRecorded) {
+  // Needed to create the user; when given anyway, it also repairs a user a crash left without one.
+  if (inputs.userMode === 'password' && (!userRecorded || o.passwordStdin || io.env[PASSWORD_ENV] !== undefined)) {
     if (o.passwordStdin) password = await readStdin(io);
     else if (io.env[PASSWORD_ENV] !== undefined) password = io.env[PASSWORD_ENV];
-    if (password === undefined) {
+    // The user exists already: an empty stdin means "not needed this time".
+    if (userRecorded && !password) password = undefined;
+    if (password === undefined && !userRecorded) {
       throw new UsageError([
         `--password-stdin: the password for user "${inputs.username}" is missing; pipe it in with --password-stdin, set ${PASSWORD_ENV}, or use --invite (Cognito e-mails a temporary password) or --no-user`,
       ]);
     }
-    password = validatePassword(password);
+    if (password !== undefined) password = validatePassword(password);
   }
 
   if (inputs.m2mClient && !local.recorded?.resources.m2mClient) {

@@ -1,4 +1,5 @@
 // Load (parse, validate, migrate, refuse newer), atomic save (mode 0600) and the per-stack lock.
+import * as fs from 'node:fs';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -82,32 +83,78 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+export interface LockOptions {
+  /** How often the holder refreshes the lock's mtime (ms, at least 1000). */
+  updateMs?: number;
+  /** A lock not refreshed for this long is stale and taken over, whatever its pid (ms). */
+  staleMs?: number;
+}
+
+/**
+ * proper-lockfile's fs, except that creating the lock directory also writes owner.json into it,
+ * before the library reads the directory's mtime. Writing it afterwards would change that mtime
+ * and make the library declare its own lock compromised at the first refresh (it throws, and
+ * the run dies, ten seconds in).
+ */
+function fsWritingOwner(lockDir: string, ownerFile: string): typeof fs {
+  const mkdir = (path: fs.PathLike, cb: (err: NodeJS.ErrnoException | null) => void) =>
+    fs.mkdir(path, (err) => {
+      if (err || String(path) !== lockDir) return cb(err);
+      try {
+        writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
+      } catch (e) {
+        rmSync(lockDir, { recursive: true, force: true });
+        return cb(e as NodeJS.ErrnoException);
+      }
+      cb(null);
+    });
+  return { ...fs, mkdir } as unknown as typeof fs;
+}
+
+function lockOwner(ownerFile: string): number | undefined {
+  try {
+    const pid = JSON.parse(readFileSync(ownerFile, 'utf8')).pid;
+    return typeof pid === 'number' ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Takes the lock for one state file: `<file>.lock` (a directory, created atomically by
- * proper-lockfile, which also refreshes it while we hold it) with our pid inside. A lock whose
- * holder pid is dead is taken over at once; one whose holder stopped refreshing it is stale
- * after 30 s.
+ * proper-lockfile, which also refreshes its mtime while we hold it) with our pid inside. A lock
+ * whose holder pid is dead is taken over at once; one whose holder stopped refreshing it (another
+ * machine, or no pid recorded) is stale after 30 s.
  */
-export async function lockState(file: string): Promise<() => Promise<void>> {
+export async function lockState(file: string, o: LockOptions = {}): Promise<() => Promise<void>> {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const lockDir = `${file}.lock`;
   const ownerFile = join(lockDir, 'owner.json');
+  let releasing = false;
+  const options = {
+    realpath: false,
+    lockfilePath: lockDir,
+    stale: o.staleMs ?? 30_000,
+    update: o.updateMs ?? 10_000,
+    retries: 0,
+    fs: fsWritingOwner(lockDir, ownerFile),
+    // The library throws (an uncaught error that kills the run) when it finds its lock changed;
+    // that also happens when a refresh races with our own release. Warn instead.
+    onCompromised: (err: Error) => {
+      if (!releasing) process.stderr.write(`warning: the lock ${lockDir} was changed by someone else while this run held it (${err.message}).\n`);
+    },
+  };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const release = await lockfile.lock(file, { realpath: false, lockfilePath: lockDir, stale: 30_000, update: 10_000, retries: 0 });
-      writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
+      const release = await lockfile.lock(file, options);
       return async () => {
+        releasing = true;
         rmSync(ownerFile, { force: true });
         await release().catch(() => undefined);
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
-      let pid: number | undefined;
-      try {
-        pid = JSON.parse(readFileSync(ownerFile, 'utf8')).pid;
-      } catch {
-        pid = undefined;
-      }
+      const pid = lockOwner(ownerFile);
       if (attempt === 0 && pid !== undefined && pid !== process.pid && !pidAlive(pid)) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;

@@ -18,6 +18,9 @@ export interface UserRecord extends Record<string, unknown> {
   id: string;
 }
 
+const passwordNeeded = (username: string) =>
+  new CliError('PASSWORD_NEEDED', `The user "${username}" needs its password set and no password was given.`, 'Pass it with --password-stdin or COGNITO_SCOPE_SETUP_PASSWORD, or use --invite or --no-user.', 2);
+
 export const userStep: Step<App, UserRecord> = {
   key: 'user',
   title: 'User',
@@ -35,6 +38,8 @@ export const userStep: Step<App, UserRecord> = {
     const changes: Change[] = [];
     const email = u.UserAttributes?.find((a) => a.Name === 'email')?.Value;
     if (app.inputs.email && email !== app.inputs.email) changes.push({ field: 'email', from: email, to: app.inputs.email });
+    // Created, but the run stopped before the password was set: the user cannot sign in yet.
+    if (app.inputs.userMode === 'password' && u.UserStatus === 'FORCE_CHANGE_PASSWORD') changes.push({ field: 'password', from: 'temporary', to: 'permanent' });
     return { record: { id: u.Username ?? username }, changes };
   },
   async create(ctx) {
@@ -43,9 +48,7 @@ export const userStep: Step<App, UserRecord> = {
     const cognito = await app.aws.cognito();
     const Username = app.inputs.username!;
     const invite = app.inputs.userMode === 'invite';
-    if (!invite && !app.password) {
-      throw new CliError('PASSWORD_NEEDED', `The user "${Username}" must be created and no password was given.`, 'Pass it with --password-stdin or COGNITO_SCOPE_SETUP_PASSWORD, or use --invite or --no-user.', 2);
-    }
+    if (!invite && !app.password) throw passwordNeeded(Username);
     const attrs: AttributeType[] = [];
     if (app.inputs.email) attrs.push({ Name: 'email', Value: app.inputs.email }, { Name: 'email_verified', Value: 'true' });
     try {
@@ -70,11 +73,16 @@ export const userStep: Step<App, UserRecord> = {
     const { app } = ctx;
     const pool = ctx.get<UserPoolRecord>('userPool')!;
     const cognito = await app.aws.cognito();
-    if (app.inputs.email) {
+    const Username = live.record.id;
+    if (live.changes.some((c) => c.field === 'password')) {
+      if (!app.password) throw passwordNeeded(Username);
+      await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.id, Username, Password: app.password, Permanent: true }));
+    }
+    if (app.inputs.email && live.changes.some((c) => c.field === 'email')) {
       await cognito.send(
         new AdminUpdateUserAttributesCommand({
           UserPoolId: pool.id,
-          Username: live.record.id,
+          Username,
           UserAttributes: [{ Name: 'email', Value: app.inputs.email }, { Name: 'email_verified', Value: 'true' }],
         }),
       );

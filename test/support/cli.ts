@@ -1,11 +1,13 @@
 // Runs the built CLI (bin/ -> dist/) as a child process, as a user would.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
-export const BIN = join(REPO, 'bin', 'cognito-scope-setup.js');
+// CSS_CLI_BIN: run another build of the launcher (e.g. a private copy of bin/ + dist/ made while
+// someone else rebuilds dist/ in the same checkout).
+export const BIN = process.env.CSS_CLI_BIN ?? join(REPO, 'bin', 'cognito-scope-setup.js');
 
 export interface CliResult {
   code: number | null;
@@ -32,11 +34,18 @@ export const emulatorEnv = (stateDir: string): Record<string, string> => ({
   NO_COLOR: '1',
 });
 
-export function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
-  return new Promise((res, rej) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...o.env };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: o.cwd ?? REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+export interface SpawnedCli {
+  /** The CLI process, for tests that kill it mid-run (SIGKILL, as a crash would). */
+  child: ChildProcessWithoutNullStreams;
+  /** Settles when the process has exited and its output is complete; code is null when it was killed. */
+  done: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+}
+
+export function spawnCli(args: string[], o: CliOptions = {}): SpawnedCli {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...o.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: o.cwd ?? REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((res, rej) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -46,10 +55,11 @@ export function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
       rej(new Error(`cli ${args.join(' ')} timed out\nstderr: ${stderr}`));
     }, o.timeoutMs ?? 120_000);
     child.on('error', rej);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       res({
         code,
+        signal,
         stdout,
         stderr,
         json() {
@@ -61,6 +71,22 @@ export function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
         },
       });
     });
-    child.stdin.end(o.input ?? '');
   });
+  // A killed child may not read its stdin: ignore EPIPE there.
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(o.input ?? '');
+  return { child, done };
+}
+
+/** Kill a spawned CLI with SIGKILL (no cleanup runs, as in a crash) and wait until it is gone. */
+export function killCli(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((res) => {
+    child.once('exit', () => res());
+    child.kill('SIGKILL');
+  });
+}
+
+export function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
+  return spawnCli(args, o).done;
 }

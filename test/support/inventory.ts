@@ -34,6 +34,8 @@ export interface Inventory {
   resourceServers: string[];
   clients: number;
   users: string[];
+  /** Cognito status per user, in the order of `users` (CONFIRMED: can sign in). */
+  userStatuses: string[];
 }
 
 export async function inventory(endpoint: string, stack: string): Promise<Inventory> {
@@ -55,13 +57,16 @@ export async function inventory(endpoint: string, stack: string): Promise<Invent
   const domains: string[] = [];
   const resourceServers: string[] = [];
   const users: string[] = [];
+  const userStatuses: string[] = [];
   let clients = 0;
   for (const p of pools) {
     const d = (await c.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))).UserPool?.Domain;
     if (d) domains.push(d);
     resourceServers.push(...((await c.cognito.send(new ListResourceServersCommand({ UserPoolId: p.Id, MaxResults: 50 }))).ResourceServers?.map((r) => r.Identifier!) ?? []));
     clients += (await c.cognito.send(new ListUserPoolClientsCommand({ UserPoolId: p.Id, MaxResults: 60 }))).UserPoolClients?.length ?? 0;
-    users.push(...((await c.cognito.send(new ListUsersCommand({ UserPoolId: p.Id }))).Users?.map((u) => u.Username!) ?? []));
+    const listed = (await c.cognito.send(new ListUsersCommand({ UserPoolId: p.Id }))).Users ?? [];
+    users.push(...listed.map((u) => u.Username!));
+    userStatuses.push(...listed.map((u) => u.UserStatus ?? ''));
   }
-  return { roles: roles.length, functions: functions.length, apis: apis.length, authorizers, methodsWithScopes, stages, pools: pools.length, domains, resourceServers, clients, users };
+  return { roles: roles.length, functions: functions.length, apis: apis.length, authorizers, methodsWithScopes, stages, pools: pools.length, domains, resourceServers, clients, users, userStatuses };
 }

@@ -1,8 +1,14 @@
 // An HTTP proxy between the CLI (--endpoint-url) and the emulator that classifies every AWS
 // request by service and operation and counts reads and writes. Tests use it to prove that a
-// no-op `init` sends no mutating request; the fault-injection tests extend it with hooks.
+// no-op `init` sends no mutating request, and to inject faults: delays, HTTP 500s, throttling
+// errors in each service's own wire format, connection resets, and a crash of the CLI process
+// at the k-th mutating request (before it is forwarded, or after the emulator answered it but
+// before the CLI sees the answer).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/** How the SDK talks to the service: what an error answer must look like for it to parse it. */
+export type Protocol = 'json' | 'query' | 'rest-json';
 
 export interface AwsRequest {
   service: string;
@@ -11,6 +17,7 @@ export interface AwsRequest {
   method: string;
   path: string;
   at: number;
+  protocol?: Protocol;
 }
 
 const READ_PREFIXES = ['Get', 'List', 'Describe', 'AdminGet', 'Head'];
@@ -22,14 +29,83 @@ export function classify(method: string, path: string, headers: http.IncomingHtt
   if (typeof target === 'string' && target.includes('.')) {
     const [svc, op] = target.split('.') as [string, string];
     const service = /Cognito/i.test(svc) ? 'cognito-idp' : svc;
-    return { service, operation: op, mutating: !READ_PREFIXES.some((p) => op.startsWith(p)), method, path, at };
+    return { service, operation: op, mutating: !READ_PREFIXES.some((p) => op.startsWith(p)), method, path, at, protocol: 'json' };
   }
   const auth = String(headers.authorization ?? '');
   const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? '';
   const action = new URLSearchParams(body).get('Action') ?? new URL(path, 'http://x').searchParams.get('Action');
-  if (action) return { service: scope || 'query', operation: action, mutating: !READ_PREFIXES.some((p) => action.startsWith(p)) && action !== 'GetCallerIdentity', method, path, at };
+  if (action) return { service: scope || 'query', operation: action, mutating: !READ_PREFIXES.some((p) => action.startsWith(p)) && action !== 'GetCallerIdentity', method, path, at, protocol: 'query' };
   const service = scope || (path.startsWith('/2015-03-31') || path.startsWith('/2017-') ? 'lambda' : path.startsWith('/restapis') ? 'apigateway' : 'other');
-  return { service, operation: `${method} ${path.split('?')[0]}`, mutating: method !== 'GET' && method !== 'HEAD', method, path, at };
+  return { service, operation: `${method} ${path.split('?')[0]}`, mutating: method !== 'GET' && method !== 'HEAD', method, path, at, protocol: 'rest-json' };
+}
+
+export interface FakeResponse {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export type FaultKind = 'error500' | 'throttle' | 'reset' | 'delay';
+
+/**
+ * An error answer in the wire format the SDK expects from that service, so that it is parsed
+ * (and retried) exactly like the real thing: JSON `__type` for Cognito, an XML ErrorResponse
+ * for IAM and STS, the `x-amzn-ErrorType` header for Lambda and API Gateway.
+ */
+export function faultResponse(r: AwsRequest, kind: 'error500' | 'throttle'): FakeResponse {
+  const throttle = kind === 'throttle';
+  const message = throttle ? 'Rate exceeded (injected by the test proxy)' : 'Internal failure (injected by the test proxy)';
+  const requestId = `injected-${Math.random().toString(36).slice(2)}`;
+  if (r.protocol === 'json') {
+    const type = throttle ? 'TooManyRequestsException' : 'InternalErrorException';
+    return { status: throttle ? 400 : 500, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, body: JSON.stringify({ __type: type, message }) };
+  }
+  if (r.protocol === 'query') {
+    const code = throttle ? 'Throttling' : r.service === 'iam' ? 'ServiceFailure' : 'InternalFailure';
+    const body = `<ErrorResponse><Error><Type>${throttle ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+    return { status: throttle ? 400 : 500, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
+  }
+  const type = throttle ? 'TooManyRequestsException' : r.service === 'lambda' ? 'ServiceException' : 'InternalFailure';
+  return { status: throttle ? 429 : 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': requestId }, body: JSON.stringify({ message, Type: throttle ? 'User' : 'Service' }) };
+}
+
+export interface FaultPlan {
+  /** Probability (0..1) that a request gets a fault. */
+  rate: number;
+  /** Which faults to draw from, uniformly. */
+  kinds: FaultKind[];
+  /** Seed of the pseudo-random sequence, so a failing run can be replayed. */
+  seed?: number;
+  /** Never fault the same operation more than this many times in a row (the SDK's retries must be able to get through). Default 3. */
+  maxConsecutive?: number;
+  /** Delay for the 'delay' fault (ms). Default 300. */
+  delayMs?: number;
+  /** Only these requests can get faults (default: every AWS request). */
+  only?: (r: AwsRequest) => boolean;
+}
+
+export interface InjectedFault {
+  kind: FaultKind;
+  service: string;
+  operation: string;
+}
+
+export type CrashMode = 'before' | 'after';
+
+export interface CrashPlan {
+  /** Crash at this mutating request (1-based), counting only those `match` accepts when given. */
+  k: number;
+  /** Count only these mutating requests (e.g. one operation), to crash at a chosen call. */
+  match?: (r: AwsRequest) => boolean;
+  /** 'before': the request never reaches the emulator. 'after': the emulator ran it, the CLI never sees the answer. */
+  mode: CrashMode;
+  /** Kill the CLI process; resolves once it is dead. */
+  kill: () => Promise<void>;
+}
+
+export interface CrashReport {
+  /** The request the crash happened at, or undefined when the run had fewer than k writes. */
+  at?: AwsRequest;
 }
 
 export interface CountingProxy {
@@ -41,16 +117,83 @@ export interface CountingProxy {
   /** Delay every request by this many milliseconds (0: none). */
   latencyMs: number;
   /** Called before forwarding; return a response to send instead ({status, body, headers}) or 'reset' to drop the socket. */
-  before?: (r: AwsRequest, n: { all: number; writes: number }) => Promise<void | { status: number; body: string; headers?: Record<string, string> } | 'reset'>;
-  /** Called after the upstream answered, before the answer is passed back. */
-  after?: (r: AwsRequest, n: { all: number; writes: number }, status: number) => Promise<void>;
+  before?: (r: AwsRequest, n: { all: number; writes: number }) => Promise<void | FakeResponse | 'reset'>;
+  /** Called after the upstream answered, before the answer is passed back; 'drop' closes the connection instead of answering. */
+  after?: (r: AwsRequest, n: { all: number; writes: number }, status: number) => Promise<void | 'drop'>;
+  /** Random faults for every following request (undefined: none). */
+  faults?: FaultPlan;
+  /** Faults injected so far (cleared by clear()). */
+  injected: InjectedFault[];
+  /**
+   * Arm a crash at the k-th mutating request counted from now. Later mutating requests of the
+   * same run are held and then dropped, so nothing after the crash point reaches the emulator.
+   * Resolves once the process was killed, or when disarm() is called first.
+   */
+  crashAt(plan: CrashPlan): Promise<CrashReport>;
+  disarm(): void;
   close(): Promise<void>;
+}
+
+/** mulberry32: a small seeded generator, enough to replay a fault sequence. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
   const up = new URL(upstream);
   const requests: AwsRequest[] = [];
   let writes = 0;
+
+  // Random faults.
+  let rng: (() => number) | undefined;
+  let rngFor: FaultPlan | undefined;
+  const consecutive = new Map<string, number>();
+  const drawFault = (r: AwsRequest): FaultKind | undefined => {
+    const plan = proxy.faults;
+    if (!plan || plan.rate <= 0 || plan.kinds.length === 0) return undefined;
+    if (plan.only && !plan.only(r)) return undefined;
+    if (rngFor !== plan) {
+      rng = seeded(plan.seed ?? 1);
+      rngFor = plan;
+    }
+    const key = `${r.service} ${r.operation}`;
+    const run = consecutive.get(key) ?? 0;
+    const hit = rng!() < plan.rate && run < (plan.maxConsecutive ?? 3);
+    const kind = plan.kinds[Math.floor(rng!() * plan.kinds.length)]!;
+    if (!hit) {
+      consecutive.set(key, 0);
+      return undefined;
+    }
+    consecutive.set(key, run + 1);
+    proxy.injected.push({ kind, service: r.service, operation: r.operation });
+    return kind;
+  };
+
+  // Crash plan.
+  interface ArmedCrash {
+    plan: CrashPlan;
+    /** Mutating requests (that match) seen since the plan was armed. */
+    seen: number;
+    /** The crash point has arrived: every later mutating request is held and dropped. */
+    reached: boolean;
+    killed?: Promise<void>;
+    /** Resolves once the process is dead (or the plan was disarmed). */
+    dead: Promise<void>;
+    settle: (c: CrashReport) => void;
+  }
+  let crash: ArmedCrash | undefined;
+  const killNow = (c: ArmedCrash, r: AwsRequest) => {
+    c.killed ??= c.plan.kill().then(() => c.settle({ at: r }));
+    return c.killed;
+  };
+
   const proxy: CountingProxy = {
     endpoint: '',
     requests,
@@ -59,10 +202,38 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     clear: () => {
       requests.length = 0;
       writes = 0;
+      proxy.injected.length = 0;
+      consecutive.clear();
     },
     latencyMs: 0,
-    close: () => new Promise((res) => server.close(() => res())),
+    injected: [],
+    crashAt: (plan) =>
+      new Promise<CrashReport>((done) => {
+        let markDead!: () => void;
+        const dead = new Promise<void>((d) => (markDead = d));
+        crash = {
+          plan,
+          seen: 0,
+          reached: false,
+          dead,
+          settle: (report) => {
+            markDead();
+            done(report);
+          },
+        };
+      }),
+    disarm: () => {
+      const c = crash;
+      crash = undefined;
+      if (c && !c.killed) c.settle({});
+    },
+    close: () =>
+      new Promise((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      }),
   };
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -75,13 +246,43 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
         if (r.mutating) writes++;
       }
       const n = { all: requests.length, writes };
+      const drop = () => req.socket.destroy();
       try {
+        // The crash point: decided at arrival, before anything else can run.
+        const c = crash;
+        let crashHere: 'before' | 'after' | undefined;
+        if (isAws && c && r.mutating) {
+          if (c.reached) {
+            // After the crash point: held until the process is dead, never forwarded.
+            await c.dead;
+            return drop();
+          }
+          if ((!c.plan.match || c.plan.match(r)) && ++c.seen === c.plan.k) {
+            c.reached = true;
+            crashHere = c.plan.mode;
+          }
+        } else if (isAws && c?.killed) {
+          await c.dead;
+          return drop();
+        }
+        if (crashHere === 'before') {
+          await killNow(c!, r);
+          return drop();
+        }
+
         if (proxy.latencyMs) await new Promise((s) => setTimeout(s, proxy.latencyMs));
-        const instead = isAws && proxy.before ? await proxy.before(r, n) : undefined;
-        if (instead === 'reset') {
-          req.socket.destroy();
+        const fault = isAws && !crashHere ? drawFault(r) : undefined;
+        if (fault === 'reset') return drop();
+        if (fault === 'error500' || fault === 'throttle') {
+          const f = faultResponse(r, fault);
+          res.writeHead(f.status, f.headers);
+          res.end(f.body);
           return;
         }
+        if (fault === 'delay') await new Promise((s) => setTimeout(s, proxy.faults?.delayMs ?? 300));
+
+        const instead = isAws && proxy.before ? await proxy.before(r, n) : undefined;
+        if (instead === 'reset') return drop();
         if (instead) {
           res.writeHead(instead.status, { 'content-type': 'application/json', ...instead.headers });
           res.end(instead.body);
@@ -91,11 +292,21 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
           { host: up.hostname, port: up.port, method: req.method, path: req.url, headers: { ...req.headers, host: up.host } },
           (ur) => {
             const out: Buffer[] = [];
-            ur.on('data', (c: Buffer) => out.push(c));
+            ur.on('data', (ch: Buffer) => out.push(ch));
             ur.on('end', async () => {
-              if (isAws && proxy.after) await proxy.after(r, n, ur.statusCode ?? 0);
-              res.writeHead(ur.statusCode ?? 502, ur.headers);
-              res.end(Buffer.concat(out));
+              try {
+                if (crashHere === 'after') {
+                  // The emulator ran it; the CLI dies before it can see the answer.
+                  await killNow(c!, r);
+                  return drop();
+                }
+                if (isAws && proxy.after && (await proxy.after(r, n, ur.statusCode ?? 0)) === 'drop') return drop();
+                res.writeHead(ur.statusCode ?? 502, ur.headers);
+                res.end(Buffer.concat(out));
+              } catch (e) {
+                res.writeHead(500);
+                res.end(String(e));
+              }
             });
           },
         );
