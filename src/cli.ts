@@ -20,18 +20,9 @@ function globalOptions(cmd: Command): Command {
     .option('--verbose', 'show stack traces and more detail on errors');
 }
 
-export function buildProgram(run: (name: string, opts: Record<string, unknown>) => Promise<number>): Command {
-  const program = new Command('cognito-scope-setup')
-    .description('Protect a REST API with a Cognito user pool and a custom OAuth scope, in one command.')
-    .version(VERSION, '-v, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
-    .exitOverride();
-  globalOptions(program);
-
-  const init = program
-    .command('init')
-    .description('create the whole stack, or resume or converge it; prints the URLs, client id and scope')
+/** The flags that say what the stack should be: init and plan take the same ones. */
+function stackInputOptions(cmd: Command): Command {
+  return cmd
     .option('--config <file>', 'JSON file with the same settings as the flags (flags win)')
     .option('--runtime <runtime>', 'Lambda runtime (default python3.13)')
     .addOption(new Option('--endpoint-type <type>', 'REST API endpoint type (default EDGE, as in the tutorial)').choices(['EDGE', 'REGIONAL', 'edge', 'regional']))
@@ -47,7 +38,22 @@ export function buildProgram(run: (name: string, opts: Record<string, unknown>) 
     .option('--no-user', 'do not create a user')
     .option('--allow-replace', 'allow replacing resources AWS cannot change in place (domain prefix, resource server id)')
     .option('--callback-port <port>', 'loopback port registered as http://localhost:<port>/callback for token and verify (default 8976)')
-    .option('--m2m-client', 'also create a client_credentials app client (Cognito bills it monthly) so verify can test a token without the scope')
+    .option('--m2m-client', 'also create a client_credentials app client (Cognito bills it monthly) so verify can test a token without the scope');
+}
+
+export function buildProgram(run: (name: string, opts: Record<string, unknown>) => Promise<number>): Command {
+  const program = new Command('cognito-scope-setup')
+    .description('Protect a REST API with a Cognito user pool and a custom OAuth scope, in one command.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+  globalOptions(program);
+
+  const init = stackInputOptions(
+    program.command('init').description('create the whole stack, or resume or converge it; prints the URLs, client id and scope'),
+  )
+    .option('--dry-run', 'show what init would change, like plan, and change nothing')
     .addHelpText(
       'after',
       `
@@ -59,6 +65,36 @@ Examples:
     );
   globalOptions(init).action(async (_o, cmd: Command) => {
     program.setOptionValue('__exit', await run('init', cmd.optsWithGlobals()));
+  });
+
+  const plan = stackInputOptions(
+    program
+      .command('plan')
+      .description('read everything live and show what init would create, update, replace or delete; changes nothing; exit 0 nothing to do, 3 changes pending, 1 error'),
+  ).addHelpText('after', `
+Takes the same flags as init; "init --dry-run" is the same command.
+Exit codes: 0 nothing to change, 3 changes pending (init would change something), 1 a read failed, 2 bad input.
+
+Examples:
+  $ npx cognito-scope-setup plan --stack demo
+  $ npx cognito-scope-setup plan --stack demo --scope read.helloworld.message --scope write.helloworld.message --json
+  $ npx cognito-scope-setup init --stack demo --domain-prefix demo-login-2 --dry-run`);
+  globalOptions(plan).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('plan', cmd.optsWithGlobals()));
+  });
+
+  const list = program
+    .command('list')
+    .description('the stacks recorded in the state directory, with region, account and whether each is complete')
+    .option('--state-dir <dir>', 'state directory to look in (default: $COGNITO_SCOPE_SETUP_STATE_DIR or ./.cognito-scope-setup)')
+    .addHelpText('after', `
+Reads only the state files (no AWS request); run status --stack <name> for a live check.
+
+Examples:
+  $ npx cognito-scope-setup list
+  $ npx cognito-scope-setup list --json`);
+  globalOptions(list).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('list', cmd.optsWithGlobals()));
   });
 
   const status = program
@@ -156,7 +192,12 @@ Examples:
 async function runCommand(name: string, opts: Record<string, unknown>): Promise<number> {
   switch (name) {
     case 'init':
+      if (opts.dryRun) return (await import('./commands/plan.js')).runPlan(opts);
       return (await import('./commands/init.js')).runInit(opts);
+    case 'plan':
+      return (await import('./commands/plan.js')).runPlan(opts);
+    case 'list':
+      return (await import('./commands/list.js')).runList(opts);
     case 'status':
       return (await import('./commands/status.js')).runStatus(opts);
     case 'destroy':

@@ -93,7 +93,15 @@ export async function runInit(o: InitOpts, io: Io = processIo()): Promise<number
       results = (await apply(session.engine((e) => reporter.onEvent(e)), { allowReplace: o.allowReplace })).results;
     } catch (e) {
       reporter.stop();
-      if (e instanceof EngineFailure) return failureResult(io, o, session, e, 'init');
+      if (e instanceof EngineFailure) {
+        // A refused replacement changed nothing: keep the state file's inputs as they were.
+        if ((e.cause as { code?: string })?.code === 'REPLACE_NEEDED' && local.recorded) {
+          session.state.inputs = local.recorded.inputs;
+          session.state.domainPrefixGenerated = local.recorded.domainPrefixGenerated;
+          await session.persist();
+        }
+        return failureResult(io, o, session, e, 'init');
+      }
       throw e;
     }
     reporter.stop();

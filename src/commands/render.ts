@@ -41,7 +41,10 @@ export function failureResult(io: Io, g: GlobalOpts, session: Session, e: Engine
   const cause = explainAwsError(e.cause, ctx);
   const message = cause instanceof Error ? cause.message : String(cause);
   const hint = cause instanceof CliError && cause.hint ? cause.hint : (cause as { hint?: string })?.hint;
-  const resume = `Run the same command again to resume: npx cognito-scope-setup ${command} --stack ${session.state.stack}`;
+  const replaceNeeded = (e.cause as { code?: string })?.code === 'REPLACE_NEEDED';
+  const resume = replaceNeeded
+    ? `Nothing was changed. To replace, run the same command with --allow-replace (see it first with: npx cognito-scope-setup plan --stack ${session.state.stack} and the same flags).`
+    : `Run the same command again to resume: npx cognito-scope-setup ${command} --stack ${session.state.stack}`;
   const step = e.results.find((r) => r.key === e.failedKey);
   io.stderr.write(`error: ${e.failedKey} failed: ${message}\n`);
   if (hint) io.stderr.write(`hint: ${hint}\n`);
@@ -50,7 +53,7 @@ export function failureResult(io: Io, g: GlobalOpts, session: Session, e: Engine
   if (g.json) {
     printJson(io, {
       stack: session.state.stack,
-      error: { code: cause instanceof CliError ? cause.code : 'STEP_FAILED', step: step?.key, message, hint, resume },
+      error: { code: cause instanceof CliError ? cause.code : replaceNeeded ? 'REPLACE_NEEDED' : 'STEP_FAILED', step: step?.key, message, hint, resume },
       steps: e.results.map((r) => ({ key: r.key, action: r.action })),
     });
   }

@@ -109,12 +109,29 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
   const actions = new Map<string, string>();
   const results: StepResult[] = [];
 
+  // Replacements that the first read already shows are refused before anything is changed.
+  if (!opts.dryRun && !opts.allowReplace) {
+    const needed = steps.flatMap((s) => (pre.get(s.key)?.live?.changes ?? []).filter((c) => c.replace).map((c) => ({ step: s, change: c })));
+    if (needed.length) {
+      const first = needed[0]!.step.key;
+      const error = replaceNeeded(needed.map((n) => `${n.step.title}: ${n.change.field} ${JSON.stringify(n.change.from)} -> ${JSON.stringify(n.change.to)}`));
+      o.onEvent?.({ type: 'failed', key: first, title: needed[0]!.step.title, error });
+      throw new EngineFailure(first, error, steps.map((s) => (s.key === first ? { key: s.key, action: 'failed', error } : { key: s.key, action: 'skipped' })));
+    }
+  }
+  // A dependency that a dry run would create (or replace) has no id yet: its dependents see none.
+  const willBeNew = (d: string) => opts.dryRun === true && ['create', 'replace'].includes(actions.get(d) ?? '');
+  const containerCreated = (s: AnyStep<C>): boolean => {
+    for (let cur: AnyStep<C> | undefined = s; cur?.deletedWith; cur = byKey.get(cur.deletedWith)) if (actions.get(cur.deletedWith) === 'create') return true;
+    return false;
+  };
+
   const work = async (key: string) => {
     const step = byKey.get(key)!;
     const emit = (e: EngineEvent) => o.onEvent?.(e);
     emit({ type: 'start', key, title: step.title, phase: 'apply' });
     const changedDeps = step.dependsOn.filter((d) => ['created', 'updated', 'create', 'update', 'replace'].includes(actions.get(d) ?? ''));
-    const ctx = makeCtx(o, step, (k) => (final.has(k) ? final.get(k) : o.recorded[k]), changedDeps);
+    const ctx = makeCtx(o, step, (k) => (willBeNew(k) ? undefined : final.has(k) ? final.get(k) : o.recorded[k]), changedDeps);
     try {
       // Reuse the first read when every dependency kept the id it had in state.
       const depsStable = step.dependsOn.every((d) => sameId(final.get(d), o.recorded[d]) && !changedDeps.includes(d));
@@ -122,7 +139,7 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
       let live: Live | undefined;
       if (depsStable && first && !first.error) live = first.live;
       else if (depsStable && first?.error) throw first.error;
-      else if (opts.dryRun && step.dependsOn.some((d) => final.get(d) === undefined)) live = undefined; // parent not there yet
+      else if (opts.dryRun && containerCreated(step)) live = undefined; // its parent does not exist yet
       else live = await step.read(ctx, o.recorded[key]);
 
       if (live && live.adopted === undefined) live = { ...live, adopted: o.recorded[key] === undefined };
@@ -142,11 +159,7 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
           action = replace ? 'replace' : 'update';
           record = live.record;
         } else if (replace && !opts.allowReplace) {
-          const fields = live.changes.filter((c) => c.replace).map((c) => c.field).join(', ');
-          throw Object.assign(new Error(`${step.title}: changing ${fields} needs the resource to be replaced`), {
-            hint: 'Run `plan` to see the replacement, then run init again with --allow-replace.',
-            code: 'REPLACE_NEEDED',
-          });
+          throw replaceNeeded(live.changes.filter((c) => c.replace).map((c) => `${step.title}: ${c.field} ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`));
         } else if (step.update) {
           action = 'updated';
           record = await step.update(ctx, live);
@@ -169,16 +182,61 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
     }
   };
 
+  // Steps switched off for these inputs (e.g. --no-user) whose resource was recorded: removed,
+  // dependents first, after everything else converged.
+  const removed = removedSteps(o, new Set(steps.map((s) => s.key)));
+  const remove = async (step: AnyStep<C>) => {
+    const key = step.key;
+    o.onEvent?.({ type: 'start', key, title: step.title, phase: opts.dryRun ? 'read' : 'destroy' });
+    const ctx = makeCtx(o, step, (k) => (final.has(k) ? final.get(k) : o.recorded[k]), []);
+    try {
+      const live = await step.read(ctx, o.recorded[key]);
+      let action: string;
+      if (opts.dryRun) action = live ? 'delete' : 'no change';
+      else {
+        if (live) await step.delete(ctx, live.record);
+        await o.save(key, undefined);
+        action = live ? 'deleted' : 'unchanged';
+      }
+      results.push({ key, action, record: live?.record });
+      o.onEvent?.({ type: 'done', key, title: step.title, action: action as ApplyAction | PlanAction });
+    } catch (error) {
+      results.push({ key, action: 'failed', error });
+      o.onEvent?.({ type: 'failed', key, title: step.title, error });
+      throw new EngineFailure(key, error, results);
+    }
+  };
+
+  const all = [...steps, ...removed];
   try {
     await runGraph(steps.map((s) => s.key), (k) => byKey.get(k)!.dependsOn, work, o.concurrency ?? 8);
+    for (const s of removed) await remove(s);
   } catch (e) {
     if (e instanceof EngineFailure) {
-      for (const s of steps) if (!actions.has(s.key) && !results.some((r) => r.key === s.key)) results.push({ key: s.key, action: 'skipped' });
-      throw new EngineFailure(e.failedKey, e.cause, results);
+      for (const s of all) if (!results.some((r) => r.key === s.key)) results.push({ key: s.key, action: 'skipped' });
+      throw new EngineFailure(e.failedKey, e.cause, all.map((s) => results.find((r) => r.key === s.key)!));
     }
     throw e;
   }
-  return { results: steps.map((s) => results.find((r) => r.key === s.key)!) };
+  return { results: all.map((s) => results.find((r) => r.key === s.key)!) };
+}
+
+function replaceNeeded(what: string[]): Error {
+  return Object.assign(new Error(`${what.join('; ')}: AWS cannot change ${what.length > 1 ? 'these' : 'this'} in place, the resource must be replaced`), {
+    hint: 'Run `plan` to see every replacement, then run init again with --allow-replace. Nothing was changed.',
+    code: 'REPLACE_NEEDED',
+  });
+}
+
+/** Disabled steps with a recorded resource, ordered so that dependents come before what they depend on. */
+function removedSteps<C>(o: EngineOptions<C>, enabled: Set<string>): AnyStep<C>[] {
+  const pending = o.steps.filter((s) => !enabled.has(s.key) && o.recorded[s.key] !== undefined);
+  const ordered: AnyStep<C>[] = [];
+  while (pending.length) {
+    const i = pending.findIndex((s) => !pending.some((p) => p !== s && p.dependsOn.includes(s.key)));
+    ordered.push(...pending.splice(i < 0 ? 0 : i, 1));
+  }
+  return ordered;
 }
 
 export type ReadState = 'ok' | 'missing' | 'drifted' | 'error';

@@ -52,8 +52,10 @@ export interface Step<C, R extends StepRecord = StepRecord> {
   delete(ctx: StepContext<C>, record: R): Promise<void>;
 }
 
-export type ApplyAction = 'created' | 'adopted' | 'updated' | 'unchanged';
-export type PlanAction = 'create' | 'adopt' | 'update' | 'replace' | 'no change';
+/** 'deleted': a step switched off for these inputs (e.g. --no-user) whose recorded resource was removed. */
+export type ApplyAction = 'created' | 'adopted' | 'updated' | 'unchanged' | 'deleted';
+/** What a dry run (`plan`) predicts; each maps to one ApplyAction (replace -> updated). */
+export type PlanAction = 'create' | 'adopt' | 'update' | 'replace' | 'delete' | 'no change';
 export type DestroyAction = 'deleted' | 'absent' | 'not owned';
 
 export type EngineEvent =

@@ -31,7 +31,7 @@ export const permissionStep: Step<App, PermissionRecord> = {
     const { app } = ctx;
     const fn = ctx.get<FunctionRecord>('function');
     const api = ctx.get<ApiRecord>('api');
-    if (!fn || !api) return undefined;
+    if (!fn) return undefined;
     const lambda = await app.aws.lambda();
     const got = await orAbsent(lambda.send(new GetPolicyCommand({ FunctionName: fn.id })));
     if (!got?.Policy) return undefined;
@@ -39,7 +39,8 @@ export const permissionStep: Step<App, PermissionRecord> = {
     const st = statements.find((s) => s.Sid === app.names.permissionSid);
     if (!st) return undefined;
     const have = st.Condition?.ArnLike?.['AWS:SourceArn'];
-    const want = sourceArn(app, api.id);
+    // No REST API yet (a plan where it is still to be created): the statement must name the new one.
+    const want = api ? sourceArn(app, api.id) : '(the new REST API)';
     const principal = typeof st.Principal === 'string' ? st.Principal : st.Principal?.Service;
     const changes: Change[] = [];
     if (have !== want) changes.push({ field: 'sourceArn', from: have, to: want });

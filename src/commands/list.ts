@@ -1,0 +1,104 @@
+// `list`: the stacks recorded in the state directory, with region, account and whether each is
+// complete (every step its inputs call for has a recorded resource). Reads only local files: no
+// AWS request; `status --stack <name>` checks one live.
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { App } from '../steps/app.js';
+import { defaultStateDir, listStateFiles, loadState } from '../state/store.js';
+import { colorsFor, printJson, processIo, type Io } from '../ui/output.js';
+import type { GlobalOpts } from './context.js';
+
+export interface ListOpts extends GlobalOpts {
+  stateDir?: string;
+}
+
+export interface ListedStack {
+  stack: string;
+  region: string;
+  accountId: string;
+  endpoint: string | null;
+  /** Every step the stack's inputs call for has a recorded resource. */
+  complete: boolean;
+  /** Step keys with no recorded resource (why it is not complete). */
+  missing: string[];
+  /** Another run holds the stack's lock right now. */
+  locked: boolean;
+  updatedAt: string;
+  stateFile: string;
+}
+
+export interface UnreadableStateFile {
+  stateFile: string;
+  error: string;
+}
+
+function lockedNow(stateFile: string): boolean {
+  try {
+    const pid = JSON.parse(readFileSync(join(`${stateFile}.lock`, 'owner.json'), 'utf8')).pid;
+    if (typeof pid !== 'number') return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function runList(o: ListOpts, io: Io = processIo()): Promise<number> {
+  const dir = o.stateDir ? resolve(o.stateDir) : defaultStateDir();
+  const { STEPS } = await import('../steps/index.js');
+  const stacks: ListedStack[] = [];
+  const unreadable: UnreadableStateFile[] = [];
+  for (const file of listStateFiles(dir).sort()) {
+    try {
+      const state = loadState(file);
+      if (!state) continue;
+      // The steps these inputs switch on (e.g. no user step with --no-user).
+      const app = { stack: state.stack, inputs: { ...state.inputs, domainPrefixGenerated: state.domainPrefixGenerated } } as unknown as App;
+      const wanted = STEPS.filter((s) => s.enabled?.(app) ?? true).map((s) => s.key);
+      const missing = wanted.filter((k) => state.resources[k] === undefined);
+      stacks.push({
+        stack: state.stack,
+        region: state.region,
+        accountId: state.accountId,
+        endpoint: state.endpoint ?? null,
+        complete: missing.length === 0,
+        missing,
+        locked: lockedNow(file),
+        updatedAt: state.updatedAt,
+        stateFile: file,
+      });
+    } catch (e) {
+      unreadable.push({ stateFile: file, error: (e as Error).message });
+    }
+  }
+
+  if (o.json) {
+    printJson(io, { stateDir: dir, stacks, unreadable });
+    return 0;
+  }
+  if (stacks.length === 0 && unreadable.length === 0) {
+    io.stdout.write(`No stacks in ${dir}.\n`);
+    return 0;
+  }
+  const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
+  const rows = stacks.map((s) => [
+    s.stack,
+    s.region,
+    s.accountId,
+    s.complete ? 'complete' : `incomplete (missing: ${s.missing.join(', ')})`,
+    `${s.updatedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}${s.locked ? ' (running now)' : ''}${s.endpoint ? ` ${s.endpoint}` : ''}`,
+  ]);
+  const head = ['STACK', 'REGION', 'ACCOUNT', 'STATE', 'UPDATED'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(w[i]!))).join('  ');
+  const lines = [`Stacks in ${dir}:`, '', `  ${c.bold(fmt(head))}`];
+  for (const [i, r] of rows.entries()) {
+    const line = `  ${fmt(r)}`;
+    lines.push(stacks[i]!.complete ? line : c.yellow(line));
+  }
+  for (const u of unreadable) lines.push(`  ${c.red(basename(u.stateFile))}: ${u.error}`);
+  if (stacks.some((s) => !s.complete)) lines.push('', 'An incomplete stack resumes with: npx cognito-scope-setup init --stack <name>');
+  lines.push('', 'From the state files only; check a stack live with: npx cognito-scope-setup status --stack <name>');
+  io.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}

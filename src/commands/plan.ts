@@ -1,0 +1,183 @@
+// `plan` (also `init --dry-run`): read everything live and say, per step, what `init` with the
+// same flags would do: create, adopt, update (fields old -> new), replace (and why), delete, or
+// no change. It sends no mutating request, takes no lock and never writes a state file.
+//
+// Exit codes: 0 nothing to change, 3 changes pending, 1 a read failed, 2 bad input.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { explainAwsError } from '../aws/errors.js';
+import { loadConfigFile } from '../config/resolve.js';
+import { apply, EngineFailure } from '../engine/engine.js';
+import type { Change } from '../engine/types.js';
+import { CliError } from '../errors.js';
+import { STEPS } from '../steps/index.js';
+import { colorsFor, printJson, processIo, type Io } from '../ui/output.js';
+import { openLocal, openSession } from './context.js';
+import { flagsOf, PASSWORD_ENV, type InitOpts } from './init.js';
+
+export const EXIT_CHANGES_PENDING = 3;
+
+export type PlanStepAction = 'create' | 'adopt' | 'update' | 'replace' | 'delete' | 'no change';
+
+export interface PlanStep {
+  key: string;
+  title: string;
+  action: PlanStepAction;
+  /** The live resource's id, when there is one. */
+  id: string | null;
+  changes?: Change[];
+  /** For replace: why AWS cannot change it in place and what the replacement means. */
+  reason?: string;
+}
+
+export interface PlanDocument {
+  stack: string;
+  region: string;
+  accountId: string;
+  stateFile: string;
+  stateFileExists: boolean;
+  changesPending: boolean;
+  /** A replacement is planned and --allow-replace was not given: init would refuse it. */
+  needsAllowReplace: boolean;
+  summary: Record<'create' | 'adopt' | 'update' | 'replace' | 'delete' | 'noChange', number>;
+  steps: PlanStep[];
+  notes: string[];
+}
+
+/** What init reports for each plan action (the contract `plan predicts init` is tested against). */
+export const INIT_ACTION_OF: Record<PlanStepAction, string> = {
+  create: 'created',
+  adopt: 'adopted',
+  update: 'updated',
+  replace: 'updated',
+  delete: 'deleted',
+  'no change': 'unchanged',
+};
+
+const REPLACE_REASONS: Record<string, string> = {
+  'domain.domainPrefix':
+    'a Cognito domain prefix cannot be renamed: the old domain is deleted and the new one created, so the hosted UI, authorize and token URLs change (a new domain can take a minute to answer)',
+  'resourceServer.identifier':
+    'a resource server identifier cannot be changed: a new resource server is created and the old one deleted; the app client and the method move to the new scopes',
+  'client.clientSecret': 'a secret cannot be added to an existing app client: it is deleted and created again, with a new client id',
+  'authorizer.type': 'an authorizer cannot change type: it is deleted and created again, and the method moves to the new one',
+};
+
+function reasonFor(key: string, changes: Change[]): string {
+  return changes
+    .filter((c) => c.replace)
+    .map((c) => REPLACE_REASONS[`${key}.${c.field}`] ?? `${c.field} cannot be changed in place: the resource is deleted and created again`)
+    .join('; ');
+}
+
+/** The pid of a live process holding the stack's lock, if any (plan does not take the lock). */
+function lockHolder(stateFile: string): number | undefined {
+  try {
+    const pid = JSON.parse(readFileSync(join(`${stateFile}.lock`, 'owner.json'), 'utf8')).pid;
+    if (typeof pid !== 'number' || pid === process.pid) return undefined;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+const show = (v: unknown) => JSON.stringify(v);
+
+export async function runPlan(o: InitOpts, io: Io = processIo()): Promise<number> {
+  // 1. Everything local, before any AWS request (inputs are validated by openSession first thing).
+  const local = openLocal(o);
+  const config = o.config ? loadConfigFile(o.config) : undefined;
+  const flags = flagsOf(o);
+  const holder = lockHolder(local.stateFile);
+  if (holder) io.stderr.write(`warning: another run (pid ${holder}) is changing stack ${local.stack} right now; this plan may be out of date by the time it finishes.\n`);
+  if (!o.json) io.stderr.write(`Reading stack ${local.stack} live; nothing will be changed.\n`);
+
+  // 2. AWS, reads only: no lock, no state file written or created.
+  const session = await openSession(o, local, { flags, config, lock: false, writeState: false });
+  try {
+    let results;
+    try {
+      results = (await apply(session.engine(() => undefined), { dryRun: true, allowReplace: o.allowReplace })).results;
+    } catch (e) {
+      if (!(e instanceof EngineFailure)) throw e;
+      const cause = explainAwsError(e.cause, { endpoint: session.endpoint, profile: o.profile, region: session.state.region });
+      const message = cause instanceof Error ? cause.message : String(cause);
+      const hint = cause instanceof CliError ? cause.hint : undefined;
+      io.stderr.write(`error: could not read ${e.failedKey}: ${message}\n`);
+      if (hint) io.stderr.write(`hint: ${hint}\n`);
+      if (o.verbose && e.cause instanceof Error && e.cause.stack) io.stderr.write(`${e.cause.stack}\n`);
+      if (o.json) printJson(io, { stack: local.stack, error: { code: cause instanceof CliError ? cause.code : 'READ_FAILED', step: e.failedKey, message, hint } });
+      return 1;
+    }
+
+    const titles = new Map(STEPS.map((s) => [s.key, s.title]));
+    const steps: PlanStep[] = results.map((r) => {
+      const action = r.action as PlanStepAction;
+      const id = r.record?.id;
+      const step: PlanStep = { key: r.key, title: titles.get(r.key) ?? r.key, action, id: typeof id === 'string' ? id : null };
+      if (r.changes?.length && (action === 'update' || action === 'replace')) step.changes = r.changes;
+      if (action === 'replace') step.reason = reasonFor(r.key, r.changes ?? []);
+      return step;
+    });
+    const count = (a: PlanStepAction) => steps.filter((s) => s.action === a).length;
+    const summary = { create: count('create'), adopt: count('adopt'), update: count('update'), replace: count('replace'), delete: count('delete'), noChange: count('no change') };
+    const changesPending = steps.some((s) => s.action !== 'no change');
+    const needsAllowReplace = summary.replace > 0 && !o.allowReplace;
+    const notes: string[] = [];
+    if (!local.recorded) notes.push(`No state file at ${local.stateFile}: init would find existing resources by name and ownership tag (adopt) and create the rest.`);
+    const inputs = session.app.inputs;
+    if (steps.some((s) => s.key === 'user' && s.action === 'create') && inputs.userMode === 'password' && io.env[PASSWORD_ENV] === undefined && !o.passwordStdin) {
+      notes.push(`init will need the password of user "${inputs.username}": pipe it in with --password-stdin or set ${PASSWORD_ENV}.`);
+    }
+    if (needsAllowReplace) notes.push('init refuses replacements unless you pass --allow-replace; without it, it stops before changing anything.');
+    if (holder) notes.push(`Another run (pid ${holder}) held the stack's lock while this plan was read.`);
+
+    const doc: PlanDocument = {
+      stack: session.state.stack,
+      region: session.state.region,
+      accountId: session.state.accountId,
+      stateFile: local.stateFile,
+      stateFileExists: existsSync(local.stateFile),
+      changesPending,
+      needsAllowReplace,
+      summary,
+      steps,
+      notes,
+    };
+    if (o.json) printJson(io, doc);
+    else io.stdout.write(renderPlan(doc, io));
+    return changesPending ? EXIT_CHANGES_PENDING : 0;
+  } finally {
+    await session.release();
+  }
+}
+
+export function renderPlan(doc: PlanDocument, io: Io): string {
+  const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
+  const mark: Record<PlanStepAction, string> = {
+    create: c.green('+ create   '),
+    adopt: c.cyan('> adopt    '),
+    update: c.yellow('~ update   '),
+    replace: c.red('± replace  '),
+    delete: c.red('- delete   '),
+    'no change': c.dim('  no change'),
+  };
+  const w = Math.max(...doc.steps.map((s) => s.title.length));
+  const lines = [`Plan for stack ${doc.stack} (${doc.region}, account ${doc.accountId}), against what is live now:`, ''];
+  for (const s of doc.steps) {
+    lines.push(`  ${mark[s.action]} ${s.title.padEnd(w)}  ${s.id ?? ''}`.trimEnd());
+    for (const ch of s.changes ?? []) lines.push(`                ${ch.field}: ${show(ch.from)} -> ${show(ch.to)}${ch.replace ? c.red('  (forces replacement)') : ''}`);
+    if (s.reason) lines.push(`                why: ${s.reason}`);
+  }
+  const m = doc.summary;
+  lines.push('', `Plan: ${m.create} to create, ${m.update} to update, ${m.replace} to replace, ${m.delete} to delete, ${m.adopt} to adopt, ${m.noChange} unchanged.`);
+  for (const n of doc.notes) lines.push(`Note: ${n}`);
+  if (doc.changesPending) lines.push(`To apply: run init --stack ${doc.stack} with the same flags${doc.needsAllowReplace ? ' plus --allow-replace' : ''}.`);
+  else lines.push('Nothing to change: init would make no change.');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,395 @@
+// Changing a running stack (issue 7), without AWS: the engine's dry run predicts exactly what
+// apply then does, replacements are refused before anything changes, switched-off steps are
+// deleted, the method step converges scopes with UpdateMethod (and re-puts the method when the
+// answer shows the edit did not come out as a list), and `list` reads the state directory.
+import { APIGatewayClient, DeleteMethodCommand, GetMethodCommand, PutIntegrationCommand, PutMethodCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AwsClients } from '../../src/aws/clients.js';
+import { buildProgram } from '../../src/cli.js';
+import { runList } from '../../src/commands/list.js';
+import { INIT_ACTION_OF, type PlanStepAction } from '../../src/commands/plan.js';
+import { apply, EngineFailure } from '../../src/engine/engine.js';
+import type { Step, StepContext, StepRecord } from '../../src/engine/types.js';
+import { STATE_VERSION, TOOL } from '../../src/state/schema.js';
+import { namesFor, type App } from '../../src/steps/app.js';
+import { methodFingerprint, methodStep } from '../../src/steps/method.js';
+
+// ---------------------------------------------------------------------------------------------
+// A fake cloud whose steps behave like the real ones: a child lives inside its container
+// (deletedWith) and disappears with it; other dependencies are references (an ARN, an id) that
+// show up as a change when they differ, or when the dependency has no record yet (a plan).
+class Cloud {
+  live = new Map<string, { id: string; refs: Record<string, string | undefined>; drift?: boolean; replace?: boolean }>();
+  calls: string[] = [];
+  seq = 0;
+  writes = () => this.calls.filter((c) => !c.startsWith('read:'));
+}
+
+function fake(cloud: Cloud, key: string, dependsOn: string[] = [], extra: Partial<Step<Cloud>> = {}): Step<Cloud> {
+  const container = extra.deletedWith;
+  return {
+    key,
+    title: key,
+    dependsOn,
+    async read(ctx) {
+      cloud.calls.push(`read:${key}`);
+      const r = cloud.live.get(key);
+      if (!r) return undefined;
+      if (container && r.refs[container] !== ctx.get(container)?.id) return undefined;
+      const changes = [];
+      for (const d of dependsOn) {
+        if (d === container) continue;
+        const want = ctx.get(d)?.id ?? `(new ${d})`;
+        if (r.refs[d] !== want) changes.push({ field: d, from: r.refs[d], to: want });
+      }
+      if (r.drift) changes.push({ field: 'x', from: 1, to: 2 });
+      if (r.replace) changes.push({ field: 'name', from: 'a', to: 'b', replace: true });
+      return { record: { id: r.id }, changes };
+    },
+    async create(ctx) {
+      cloud.calls.push(`create:${key}`);
+      const r = { id: `${key}-${++cloud.seq}`, refs: Object.fromEntries(dependsOn.map((d) => [d, ctx.get(d)?.id as string | undefined])) };
+      cloud.live.set(key, r);
+      return { id: r.id };
+    },
+    async update(ctx, live) {
+      cloud.calls.push(`update:${key}`);
+      const old = cloud.live.get(key)!;
+      const id = live.changes.some((c) => c.replace) ? `${key}-${++cloud.seq}` : old.id;
+      cloud.live.set(key, { id, refs: Object.fromEntries(dependsOn.map((d) => [d, ctx.get(d)?.id as string | undefined])) });
+      return { id };
+    },
+    async delete(_ctx, rec) {
+      cloud.calls.push(`delete:${key}`);
+      if (cloud.live.get(key)?.id === rec.id) cloud.live.delete(key);
+    },
+    ...extra,
+  };
+}
+
+/** The shape of the real graph: role -> fn; api; pool -> client, user; (api, pool) -> auth; (api, auth, fn) -> method -> deploy. */
+function graph(c: Cloud, withUser = true): Step<Cloud>[] {
+  return [
+    fake(c, 'role'),
+    fake(c, 'fn', ['role']),
+    fake(c, 'api'),
+    fake(c, 'pool'),
+    fake(c, 'client', ['pool'], { deletedWith: 'pool' }),
+    fake(c, 'auth', ['api', 'pool'], { deletedWith: 'api' }),
+    fake(c, 'method', ['api', 'auth', 'fn'], { deletedWith: 'api' }),
+    fake(c, 'deploy', ['api', 'method'], { deletedWith: 'api' }),
+    fake(c, 'user', ['pool'], { deletedWith: 'pool', enabled: () => withUser }),
+  ];
+}
+
+function engine(c: Cloud, recorded: Record<string, StepRecord>, withUser = true) {
+  const saved: Record<string, StepRecord> = { ...recorded };
+  return {
+    saved,
+    opts: {
+      steps: graph(c, withUser),
+      app: c,
+      recorded,
+      save: async (k: string, r: StepRecord | undefined) => {
+        if (r) saved[k] = r;
+        else delete saved[k];
+      },
+    },
+  };
+}
+
+async function created(): Promise<{ c: Cloud; recorded: Record<string, StepRecord> }> {
+  const c = new Cloud();
+  const e = engine(c, {});
+  await apply(e.opts);
+  c.calls = [];
+  return { c, recorded: e.saved };
+}
+
+/** Plan, check it sent nothing, apply, and return both action maps. */
+async function planThenApply(c: Cloud, recorded: Record<string, StepRecord>, withUser = true) {
+  const plan = await apply(engine(c, recorded, withUser).opts, { dryRun: true });
+  expect(c.writes()).toEqual([]);
+  const applied = await apply(engine(c, recorded, withUser).opts, { allowReplace: true });
+  const planned = Object.fromEntries(plan.results.map((r) => [r.key, r.action]));
+  const did = Object.fromEntries(applied.results.map((r) => [r.key, r.action]));
+  return { planned, did, predicted: Object.fromEntries(Object.entries(planned).map(([k, a]) => [k, INIT_ACTION_OF[a as PlanStepAction]])) };
+}
+
+describe('plan predicts exactly what init then does', () => {
+  it('in sync: every step no change, then unchanged', async () => {
+    const { c, recorded } = await created();
+    const { planned, did, predicted } = await planThenApply(c, recorded);
+    expect(new Set(Object.values(planned))).toEqual(new Set(['no change']));
+    expect(did).toEqual(predicted);
+  });
+
+  it('drift on a method: update there, and the deployment that follows it', async () => {
+    const { c, recorded } = await created();
+    c.live.get('method')!.drift = true;
+    const { planned, did, predicted } = await planThenApply(c, recorded);
+    expect(planned).toMatchObject({ method: 'update', deploy: 'no change' });
+    expect(did).toEqual(predicted);
+  });
+
+  it('a container deleted out of band: it and everything inside it are created', async () => {
+    const { c, recorded } = await created();
+    c.live.delete('api');
+    const { planned, did, predicted } = await planThenApply(c, recorded);
+    expect(planned).toMatchObject({ api: 'create', auth: 'create', method: 'create', deploy: 'create', fn: 'no change' });
+    expect(did).toEqual(predicted);
+  });
+
+  it('a referenced dependency recreated: its dependents are read and shown as update, not create', async () => {
+    const { c, recorded } = await created();
+    c.live.delete('pool');
+    const { planned, did, predicted } = await planThenApply(c, recorded);
+    // The authorizer lives in the API, not the pool: it stays and points at the new pool.
+    expect(planned).toMatchObject({ pool: 'create', client: 'create', user: 'create', auth: 'update', method: 'no change' });
+    expect(did).toEqual(predicted);
+  });
+
+  it('a replaced step: the steps that reference it see no record yet and are updated too', async () => {
+    const { c, recorded } = await created();
+    c.live.get('auth')!.replace = true;
+    const { planned, did, predicted } = await planThenApply(c, recorded);
+    expect(planned).toMatchObject({ auth: 'replace', method: 'update' });
+    expect(did).toEqual(predicted);
+  });
+
+  it('a switched-off step with a recorded resource: delete, then deleted and forgotten', async () => {
+    const { c, recorded } = await created();
+    const { planned, did, predicted } = await planThenApply(c, recorded, false);
+    expect(planned.user).toBe('delete');
+    expect(did).toEqual(predicted);
+    expect(c.live.has('user')).toBe(false);
+    // Already gone: nothing to delete, and the record is dropped.
+    const again = engine(c, { ...recorded }, false);
+    const r = await apply(again.opts);
+    expect(r.results.find((x) => x.key === 'user')?.action).toBe('unchanged');
+    expect(again.saved.user).toBeUndefined();
+  });
+});
+
+describe('replacements need allowReplace', () => {
+  it('are refused before any mutating call, even when other steps only drifted', async () => {
+    const { c, recorded } = await created();
+    c.live.get('fn')!.drift = true;
+    c.live.get('auth')!.replace = true;
+    const err = await apply(engine(c, recorded).opts).catch((e) => e);
+    expect(err).toBeInstanceOf(EngineFailure);
+    expect(err.failedKey).toBe('auth');
+    expect(err.cause.code).toBe('REPLACE_NEEDED');
+    expect(err.cause.message).toMatch(/auth: name "a" -> "b"/);
+    expect(err.results.find((r: { key: string }) => r.key === 'fn').action).toBe('skipped');
+    expect(c.writes()).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The method step against a mocked API Gateway.
+const apigwMock = mockClient(APIGatewayClient);
+const REGION = 'us-east-1';
+const RS = 'hello-world-api';
+const READ = `${RS}/read.helloworld.message`;
+const WRITE = `${RS}/write.helloworld.message`;
+
+function methodCtx(records: Record<string, StepRecord>): { app: App; ctx: StepContext<App>; notes: string[] } {
+  const client = new APIGatewayClient({ region: REGION, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
+  const aws = { region: REGION, apigw: async () => client, destroy: () => client.destroy() } as unknown as AwsClients;
+  const app: App = {
+    aws,
+    stack: 'hello-world',
+    region: REGION,
+    accountId: '123456789012',
+    partition: 'aws',
+    names: namesFor('hello-world'),
+    inputs: {
+      stack: 'hello-world',
+      runtime: 'python3.13',
+      endpointType: 'EDGE',
+      stage: 'dev',
+      domainPrefix: 'hello-world-ab12cd',
+      resourceServerId: RS,
+      scopes: [
+        { name: 'read.helloworld.message', description: 'Read' },
+        { name: 'write.helloworld.message', description: 'Write' },
+      ],
+      callbackUrls: ['https://oauth.pstmn.io/v1/callback'],
+      userMode: 'none',
+      domainPrefixGenerated: false,
+    } as App['inputs'],
+  };
+  const notes: string[] = [];
+  const ctx: StepContext<App> = { app, get: <R extends StepRecord>(k: string) => records[k] as R | undefined, changedDeps: [], checkpoint: async () => {}, note: (m) => notes.push(m) };
+  return { app, ctx, notes };
+}
+const DEPS = { api: { id: 'api1', rootResourceId: 'root1' }, authorizer: { id: 'auth1' }, function: { id: 'hello-world-lambda', arn: 'x' } };
+const liveMethod = (scopes: unknown): any => ({
+  httpMethod: 'GET',
+  authorizationType: 'COGNITO_USER_POOLS',
+  authorizerId: 'auth1',
+  authorizationScopes: scopes as string[],
+  methodIntegration: {
+    type: 'AWS_PROXY',
+    httpMethod: 'POST',
+    uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:hello-world-lambda/invocations',
+  },
+});
+const names = () => apigwMock.calls().map((c) => (c.args[0] as object).constructor.name);
+
+describe('method step: scope changes', () => {
+  beforeEach(() => apigwMock.reset());
+
+  it('adds and removes scopes with one UpdateMethod when its answer shows the list as asked (the AWS path)', async () => {
+    const { ctx, app, notes } = methodCtx(DEPS);
+    apigwMock.on(UpdateMethodCommand).resolves(liveMethod([READ, WRITE]));
+    const rec = await methodStep.update!(ctx, { record: { id: 'GET /', fingerprint: 'old' }, changes: [{ field: 'authorizationScopes', from: [READ, `${RS}/old`], to: [READ, WRITE] }] });
+    expect(names()).toEqual(['UpdateMethodCommand']);
+    expect(apigwMock.commandCalls(UpdateMethodCommand)[0]!.args[0].input.patchOperations).toEqual([
+      { op: 'add', path: '/authorizationScopes', value: WRITE },
+      { op: 'remove', path: '/authorizationScopes', value: `${RS}/old` },
+    ]);
+    expect(rec).toEqual({ id: 'GET /', fingerprint: methodFingerprint(app, 'auth1') });
+    expect(notes).toEqual([]);
+  });
+
+  it('re-puts the whole method when UpdateMethod answers with scopes that are not the list asked for (ministack)', async () => {
+    const { ctx, notes } = methodCtx(DEPS);
+    // ministack applies `add /authorizationScopes` as "set the field to this string".
+    apigwMock.on(UpdateMethodCommand).resolves(liveMethod(WRITE));
+    await methodStep.update!(ctx, { record: { id: 'GET /', fingerprint: 'old' }, changes: [{ field: 'authorizationScopes', from: [READ], to: [READ, WRITE] }] });
+    expect(names()).toEqual(['UpdateMethodCommand', 'DeleteMethodCommand', 'PutMethodCommand', 'PutIntegrationCommand']);
+    expect(apigwMock.commandCalls(PutMethodCommand)[0]!.args[0].input).toMatchObject({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth1', authorizationScopes: [READ, WRITE] });
+    expect(apigwMock.commandCalls(PutIntegrationCommand)[0]!.args[0].input).toMatchObject({ type: 'AWS_PROXY', integrationHttpMethod: 'POST' });
+    expect(apigwMock.commandCalls(DeleteMethodCommand)).toHaveLength(1);
+    expect(notes).toHaveLength(1);
+  });
+
+  it('also when a removal wiped the whole list', async () => {
+    const { ctx } = methodCtx(DEPS);
+    apigwMock.on(UpdateMethodCommand).resolves(liveMethod(undefined));
+    await methodStep.update!(ctx, { record: { id: 'GET /', fingerprint: 'old' }, changes: [{ field: 'authorizationScopes', from: [READ, WRITE, `${RS}/gone`], to: [READ, WRITE] }] });
+    expect(names()).toEqual(['UpdateMethodCommand', 'DeleteMethodCommand', 'PutMethodCommand', 'PutIntegrationCommand']);
+  });
+
+  it('reads scopes stored as a single string as drift, never as in sync', async () => {
+    const { ctx } = methodCtx(DEPS);
+    apigwMock.on(GetMethodCommand).resolves(liveMethod(READ));
+    const live = await methodStep.read(ctx, undefined);
+    expect(live?.changes).toEqual([{ field: 'authorizationScopes', from: READ, to: [READ, WRITE] }]);
+    // The patch then adds every wanted scope (nothing to remove from a non-list).
+    apigwMock.on(UpdateMethodCommand).resolves(liveMethod([READ, WRITE]));
+    await methodStep.update!(ctx, live!);
+    expect(apigwMock.commandCalls(UpdateMethodCommand)[0]!.args[0].input.patchOperations).toEqual([
+      { op: 'add', path: '/authorizationScopes', value: READ },
+      { op: 'add', path: '/authorizationScopes', value: WRITE },
+    ]);
+  });
+
+  it('in a plan where the authorizer is still to be created, shows the method moving to it', async () => {
+    const { ctx } = methodCtx({ api: DEPS.api, function: DEPS.function });
+    apigwMock.on(GetMethodCommand).resolves(liveMethod([READ, WRITE]));
+    const live = await methodStep.read(ctx, undefined);
+    expect(live?.changes).toEqual([{ field: 'authorizerId', from: 'auth1', to: '(the new authorizer)' }]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('init and plan take the same input flags; list', () => {
+  it('plan takes every flag that says what the stack should be, exactly as init does', () => {
+    const program = buildProgram(async () => 0);
+    const opts = (name: string) => program.commands.find((c) => c.name() === name)!.options;
+    const plan = new Map(opts('plan').map((o) => [o.long, o.description]));
+    const init = new Map(opts('init').map((o) => [o.long, o.description]));
+    for (const flag of ['--config', '--runtime', '--endpoint-type', '--stage', '--domain-prefix', '--resource-server-id', '--scope', '--callback-url', '--username', '--email', '--password-stdin', '--invite', '--no-user', '--allow-replace']) {
+      expect(plan.get(flag), flag).toBeDefined();
+    }
+    // One definition: every plan flag is an init flag with the same help text.
+    for (const [flag, help] of plan) expect(init.get(flag), flag).toBe(help);
+    expect(init.has('--dry-run')).toBe(true);
+  });
+
+  it('init --dry-run and plan reach the command runner with the same options', async () => {
+    const seen: [string, Record<string, unknown>][] = [];
+    const program = buildProgram(async (name, o) => {
+      seen.push([name, o]);
+      return 3;
+    });
+    await program.parseAsync(['node', 'x', 'init', '--dry-run', '--stack', 'demo', '--scope', 'a', '--scope', 'b']);
+    await program.parseAsync(['node', 'x', 'plan', '--stack', 'demo', '--scope', 'a', '--scope', 'b']);
+    expect(seen[0]![0]).toBe('init');
+    expect(seen[0]![1]).toMatchObject({ dryRun: true, stack: 'demo', scope: ['a', 'b'] });
+    expect(seen[1]).toEqual(['plan', expect.objectContaining({ stack: 'demo', scope: ['a', 'b'] })]);
+  });
+
+  const io = () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d) => (text += d));
+    return { io: { stdout: out, stderr: new PassThrough(), stdin: new PassThrough(), env: { NO_COLOR: '1' } }, text: () => text };
+  };
+  const stateOf = (stack: string, resources: string[], inputs: Record<string, unknown> = {}) => ({
+    version: STATE_VERSION,
+    tool: TOOL,
+    stack,
+    region: 'eu-west-1',
+    accountId: '111122223333',
+    inputs: {
+      stack,
+      runtime: 'python3.13',
+      endpointType: 'EDGE',
+      stage: 'dev',
+      domainPrefix: `${stack}-x1`,
+      resourceServerId: `${stack}-api`,
+      scopes: [{ name: 'read', description: 'Read' }],
+      callbackUrls: ['https://oauth.pstmn.io/v1/callback'],
+      userMode: 'password',
+      username: 'alice',
+      ...inputs,
+    },
+    domainPrefixGenerated: true,
+    resources: Object.fromEntries(resources.map((k) => [k, { id: `${k}-id` }])),
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-02T03:04:05.000Z',
+  });
+  const ALL = ['role', 'function', 'api', 'userPool', 'domain', 'resourceServer', 'client', 'authorizer', 'permission', 'method', 'deployment', 'user'];
+
+  it('list: complete, incomplete (with what is missing), a --no-user stack, and an unreadable file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'css-list-'));
+    writeFileSync(join(dir, 'one.json'), JSON.stringify(stateOf('one', ALL)));
+    writeFileSync(join(dir, 'two.json'), JSON.stringify(stateOf('two', ALL.filter((k) => k !== 'deployment' && k !== 'user'))));
+    writeFileSync(join(dir, 'three.json'), JSON.stringify(stateOf('three', ALL.filter((k) => k !== 'user'), { userMode: 'none', username: undefined })));
+    writeFileSync(join(dir, 'broken.json'), '{"version": 1, "tool": "cognito-scope-setup"');
+    mkdirSync(join(dir, 'one.json.lock'));
+    const j = io();
+    expect(await runList({ stateDir: dir, json: true }, j.io)).toBe(0);
+    const doc = JSON.parse(j.text());
+    expect(doc.stateDir).toBe(dir);
+    expect(doc.stacks.map((s: { stack: string }) => s.stack)).toEqual(['one', 'three', 'two']);
+    expect(doc.stacks[0]).toMatchObject({ stack: 'one', region: 'eu-west-1', accountId: '111122223333', complete: true, missing: [], endpoint: null, locked: false });
+    expect(doc.stacks[1]).toMatchObject({ stack: 'three', complete: true, missing: [] });
+    expect(doc.stacks[2]).toMatchObject({ stack: 'two', complete: false, missing: ['deployment', 'user'] });
+    expect(doc.unreadable).toEqual([{ stateFile: join(dir, 'broken.json'), error: expect.stringMatching(/not valid JSON/) }]);
+
+    const h = io();
+    await runList({ stateDir: dir }, h.io);
+    expect(h.text()).toMatch(/one\s+eu-west-1\s+111122223333\s+complete\s+2026-01-02 03:04:05Z/);
+    expect(h.text()).toMatch(/two\s+eu-west-1\s+111122223333\s+incomplete \(missing: deployment, user\)/);
+    expect(h.text()).toMatch(/broken\.json: State file .* is not valid JSON/);
+  });
+
+  it('list: an empty or missing state directory', async () => {
+    const j = io();
+    expect(await runList({ stateDir: join(tmpdir(), 'css-none-' + Date.now()), json: true }, j.io)).toBe(0);
+    expect(JSON.parse(j.text())).toMatchObject({ stacks: [], unreadable: [] });
+    const h = io();
+    await runList({ stateDir: join(tmpdir(), 'css-none-' + Date.now()) }, h.io);
+    expect(h.text()).toMatch(/^No stacks in /);
+  });
+});
