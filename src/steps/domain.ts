@@ -72,6 +72,13 @@ export const domainStep: Step<App, DomainRecord> = {
   },
   async update(ctx, live) {
     // Only reached with --allow-replace: a prefix cannot be renamed, so remove and re-create.
+    // First make sure the new prefix is free, so a taken one does not leave the pool without a domain.
+    const { app } = ctx;
+    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const owner = await domainOwner(app, app.inputs.domainPrefix);
+    if (owner && owner !== pool.id) {
+      throw new CliError('DOMAIN_TAKEN', `The domain prefix "${app.inputs.domainPrefix}" is already used by another user pool (prefixes are unique per region across all AWS accounts). The current domain "${live.record.id}" was kept.`, 'Pick another one with --domain-prefix, then run init again.', 1);
+    }
     await domainStep.delete(ctx, live.record);
     return domainStep.create(ctx);
   },

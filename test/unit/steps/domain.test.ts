@@ -142,7 +142,18 @@ describe('domain.update', () => {
     await expect(
       domainStep.update!(h.ctx, { record: { id: PREFIX }, changes: [{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true }] }),
     ).resolves.toEqual({ id: 'my-new-login' });
-    expect(sent(cognitoMock)).toEqual(['DescribeUserPoolDomainCommand', 'DeleteUserPoolDomainCommand', 'CreateUserPoolDomainCommand']);
+    // First a check that the new prefix is free, then delete the old, then create the new.
+    expect(sent(cognitoMock)).toEqual(['DescribeUserPoolDomainCommand', 'DescribeUserPoolDomainCommand', 'DeleteUserPoolDomainCommand', 'CreateUserPoolDomainCommand']);
+    expect(cognitoMock.commandCalls(DescribeUserPoolDomainCommand)[0].args[0].input).toEqual({ Domain: 'my-new-login' });
     expect(cognitoMock.commandCalls(CreateUserPoolDomainCommand)[0].args[0].input).toEqual({ Domain: 'my-new-login', UserPoolId: POOL.id, ManagedLoginVersion: 1 });
+  });
+
+  it('keeps the current domain when the new prefix is taken by another pool', async () => {
+    const h = makeHarness({ records: { userPool: POOL }, inputs: { domainPrefix: 'taken-login' } });
+    cognitoMock.on(DescribeUserPoolDomainCommand, { Domain: 'taken-login' }).resolves({ DomainDescription: { Domain: 'taken-login', UserPoolId: 'us-east-1_someoneElse' } });
+    await expect(
+      domainStep.update!(h.ctx, { record: { id: PREFIX }, changes: [{ field: 'domainPrefix', from: PREFIX, to: 'taken-login', replace: true }] }),
+    ).rejects.toMatchObject({ code: 'DOMAIN_TAKEN' });
+    expect(sent(cognitoMock)).toEqual(['DescribeUserPoolDomainCommand']);
   });
 });
