@@ -1,7 +1,9 @@
 // Lazy AWS SDK v3 client factory: a client (and its package) is loaded on first use only, so
 // `--help`, usage errors and validation never load the SDK. Every client talks to one endpoint
 // when --endpoint-url is set, and uses adaptive retries (Cognito's control plane is throttled
-// hard, about 15 requests per second per account).
+// hard, about 15 requests per second per account). Each client class comes from its own tiny
+// module in ./sdk/: a dynamic import of the package itself would load its whole index (every
+// command and shape, tens of kilobytes in the bundle) to reach one class.
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -58,23 +60,23 @@ export function createClients(o: ConnectionOptions): AwsClients {
     region: o.region,
     endpoint: o.endpoint,
     iam: lazy('iam', async () => {
-      const { IAMClient } = await import('@aws-sdk/client-iam');
+      const { IAMClient } = await import('./sdk/iam.js');
       return new IAMClient(cfg);
     }),
     lambda: lazy('lambda', async () => {
-      const { LambdaClient } = await import('@aws-sdk/client-lambda');
+      const { LambdaClient } = await import('./sdk/lambda.js');
       return new LambdaClient(cfg);
     }),
     apigw: lazy('apigw', async () => {
-      const { APIGatewayClient } = await import('@aws-sdk/client-api-gateway');
+      const { APIGatewayClient } = await import('./sdk/api-gateway.js');
       return new APIGatewayClient(cfg);
     }),
     cognito: lazy('cognito', async () => {
-      const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+      const { CognitoIdentityProviderClient } = await import('./sdk/cognito.js');
       return new CognitoIdentityProviderClient(cfg);
     }),
     sts: lazy('sts', async () => {
-      const { STSClient } = await import('@aws-sdk/client-sts');
+      const { STSClient } = await import('./sdk/sts.js');
       return new STSClient(cfg);
     }),
     destroy() {
@@ -86,7 +88,7 @@ export function createClients(o: ConnectionOptions): AwsClients {
 /** Region from the flag, else the SDK's own resolution (environment, then the profile's config file). */
 export async function resolveRegion(flag: string | undefined, profile: string | undefined): Promise<string | undefined> {
   if (flag) return flag;
-  const { STSClient } = await import('@aws-sdk/client-sts');
+  const { STSClient } = await import('./sdk/sts.js');
   const probe = new STSClient(profile ? { profile } : {});
   try {
     return await probe.config.region();

@@ -1,6 +1,6 @@
 // Shared by the commands: validate everything local first (exit 2 before any AWS request), then
-// lock the stack, resolve the account and hand the engine what it needs.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+// lock the stack, resolve the account and hand the engine what it needs. The AWS SDK (and the
+// steps, which use it) is imported only once the local checks passed: a usage error never loads it.
 import { createClients, resolveRegion, type AwsClients } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
 import { resolveInputs, validateConnection, validateStack, type RawInputs } from '../config/resolve.js';
@@ -9,7 +9,6 @@ import type { EngineEvent, StepRecord } from '../engine/types.js';
 import { StateError, UsageError } from '../errors.js';
 import { STATE_VERSION, TOOL, type State } from '../state/schema.js';
 import { loadState, lockState, saveState, stateFileFor } from '../state/store.js';
-import { STEPS } from '../steps/index.js';
 import { namesFor, partitionOf, type App } from '../steps/app.js';
 
 export interface GlobalOpts {
@@ -90,10 +89,15 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
   const release = o.lock ? await lockState(stateFile) : async () => {};
   const aws = createClients({ region, profile: g.profile, endpoint });
   try {
+    const [{ GetCallerIdentityCommand }, { STEPS }] = await Promise.all([import('../aws/sdk/sts.js'), import('../steps/index.js')]);
     const sts = await aws.sts();
     let accountId: string;
     try {
-      accountId = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
+      const identity = sts.send(new GetCallerIdentityCommand({}));
+      // While STS answers, load and build the other clients (compiling one takes milliseconds to
+      // tens of them), so that the first wave of reads leaves as soon as the answer is in.
+      setTimeout(() => void Promise.all([aws.iam(), aws.lambda(), aws.apigw(), aws.cognito()]).catch(() => undefined), 1);
+      accountId = (await identity).Account!;
     } catch (e) {
       throw explainAwsError(e, { endpoint, profile: g.profile, region });
     }
@@ -111,13 +115,25 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
       : { version: STATE_VERSION, tool: TOOL, stack, region, accountId, ...(endpoint ? { endpoint } : {}), inputs: plainInputs, domainPrefixGenerated, resources: {}, createdAt: now, updatedAt: now };
     const app: App = { aws, stack, region, accountId, partition: partitionOf(region), inputs, names: namesFor(stack), password: o.password };
 
+    // One write at a time; saves made while a write waits for its turn share it (it writes the
+    // state as it is when it starts), so a burst of finished steps costs one or two writes.
     let chain: Promise<void> = Promise.resolve();
+    let queued: Promise<void> | undefined;
     const write = () => (o.writeState ? saveState(stateFile, state) : Promise.resolve());
+    const enqueue = () => {
+      if (!queued) {
+        const start = () => {
+          queued = undefined;
+          return write();
+        };
+        queued = chain = chain.then(start, start);
+      }
+      return queued;
+    };
     const save = (key: string, record: StepRecord | undefined) => {
       if (record === undefined) delete state.resources[key];
       else state.resources[key] = record;
-      chain = chain.then(write, write);
-      return chain;
+      return enqueue();
     };
     const recordedResources = { ...(recorded?.resources ?? {}) };
     return {
@@ -132,10 +148,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
         await release();
       },
       save,
-      persist: () => {
-        chain = chain.then(write, write);
-        return chain;
-      },
+      persist: enqueue,
       engine: (onEvent) => ({ steps: STEPS, app, recorded: recordedResources, save, onEvent }),
     };
   } catch (e) {

@@ -3,8 +3,10 @@
 // Every operation starts with one concurrent read of all steps, using the ids recorded in
 // state for dependencies (so a no-op `init` or a `status` is one round of reads deep). apply
 // then walks the graph: a step whose dependencies kept their ids reuses that read; otherwise it
-// is read again against this run's dependency records. Mutations are checkpointed through
-// `save` right after they return.
+// is read again against this run's dependency records, except when nothing can have changed: its
+// container (`deletedWith`) was created in this run, or the first read found nothing and looked
+// at no dependency record that changed since. Mutations are checkpointed through `save` right
+// after they return. destroy also reads every step at once before deleting anything.
 import { checkGraph, runGraph } from './graph.js';
 import type { ApplyAction, Change, DestroyAction, EngineEvent, Live, PlanAction, Step, StepContext, StepRecord, StepResult } from './types.js';
 
@@ -16,8 +18,13 @@ export interface EngineOptions<C> {
   /** Persist (or with undefined, forget) one step's record. Called after every mutation. */
   save(key: string, record: StepRecord | undefined): Promise<void>;
   onEvent?(e: EngineEvent): void;
+  /** At most this many steps at work at once (default 16: a whole stack's reads go out in one wave). */
   concurrency?: number;
 }
+
+// Fourteen steps' reads at once stay well inside AWS's limits: about a third go to Cognito, whose
+// control plane allows about 15 requests per second, and the clients retry adaptively.
+const DEFAULT_CONCURRENCY = 16;
 
 export class EngineFailure extends Error {
   constructor(
@@ -65,19 +72,27 @@ function makeCtx<C>(
   };
 }
 
+interface FirstRead {
+  live?: Live;
+  error?: unknown;
+  /** The dependency records the read looked at, as it saw them. */
+  saw: Map<string, StepRecord | undefined>;
+}
+
 /** Read every step at once, with dependency ids from state. Errors are kept per step. */
-async function readAllRecorded<C>(o: EngineOptions<C>, steps: AnyStep<C>[]): Promise<Map<string, { live?: Live; error?: unknown }>> {
-  const out = new Map<string, { live?: Live; error?: unknown }>();
-  const limit = o.concurrency ?? 8;
+async function readAllRecorded<C>(o: EngineOptions<C>, steps: AnyStep<C>[]): Promise<Map<string, FirstRead>> {
+  const out = new Map<string, FirstRead>();
+  const limit = o.concurrency ?? DEFAULT_CONCURRENCY;
   const queue = [...steps];
   const worker = async () => {
     for (let s = queue.shift(); s; s = queue.shift()) {
       const step = s;
-      const ctx = makeCtx(o, step, (k) => o.recorded[k], []);
+      const saw = new Map<string, StepRecord | undefined>();
+      const ctx = makeCtx(o, step, (k) => (saw.set(k, o.recorded[k]), o.recorded[k]), []);
       try {
-        out.set(step.key, { live: await step.read(ctx, o.recorded[step.key]) });
+        out.set(step.key, { live: await step.read(ctx, o.recorded[step.key]), saw });
       } catch (error) {
-        out.set(step.key, { error });
+        out.set(step.key, { error, saw });
       }
     }
   };
@@ -122,9 +137,12 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
   // A dependency that a dry run would create (or replace) has no id yet: its dependents see none.
   const willBeNew = (d: string) => opts.dryRun === true && ['create', 'replace'].includes(actions.get(d) ?? '');
   const containerCreated = (s: AnyStep<C>): boolean => {
-    for (let cur: AnyStep<C> | undefined = s; cur?.deletedWith; cur = byKey.get(cur.deletedWith)) if (actions.get(cur.deletedWith) === 'create') return true;
+    for (let cur: AnyStep<C> | undefined = s; cur?.deletedWith; cur = byKey.get(cur.deletedWith)) if (['create', 'created'].includes(actions.get(cur.deletedWith) ?? '')) return true;
     return false;
   };
+  // The first read found nothing, and no dependency record it looked at has changed since.
+  const stillAbsent = (first: FirstRead | undefined): boolean =>
+    first !== undefined && !first.error && !first.live && [...first.saw].every(([k, v]) => JSON.stringify(final.has(k) ? final.get(k) : o.recorded[k]) === JSON.stringify(v));
 
   const work = async (key: string) => {
     const step = byKey.get(key)!;
@@ -139,7 +157,8 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
       let live: Live | undefined;
       if (depsStable && first && !first.error) live = first.live;
       else if (depsStable && first?.error) throw first.error;
-      else if (opts.dryRun && containerCreated(step)) live = undefined; // its parent does not exist yet
+      else if (containerCreated(step)) live = undefined; // its parent is new (or, in a dry run, will be): nothing is in it yet
+      else if (stillAbsent(first)) live = undefined; // saves a round trip on the critical path of a new stack
       else live = await step.read(ctx, o.recorded[key]);
 
       if (live && live.adopted === undefined) live = { ...live, adopted: o.recorded[key] === undefined };
@@ -209,7 +228,7 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
 
   const all = [...steps, ...removed];
   try {
-    await runGraph(steps.map((s) => s.key), (k) => byKey.get(k)!.dependsOn, work, o.concurrency ?? 8);
+    await runGraph(steps.map((s) => s.key), (k) => byKey.get(k)!.dependsOn, work, o.concurrency ?? DEFAULT_CONCURRENCY);
     for (const s of removed) await remove(s);
   } catch (e) {
     if (e instanceof EngineFailure) {
@@ -290,6 +309,15 @@ export async function destroy<C>(o: EngineOptions<C>): Promise<DestroyResult> {
   // gone when that parent is, and do not hold anything else up.
   const waitsFor = (k: string) => dependents.get(k)!.filter((d) => roots.get(d) === d);
   const independent = steps.filter((s) => roots.get(s.key) === s.key);
+  // Every read goes out at once, before anything is deleted (deleting a step's dependents does not
+  // change what its own read finds): the chain of deletions then costs no extra read per link.
+  const firstRead = new Map(
+    independent.map((s) => {
+      const p = s.read(makeCtx(o, s, (k) => o.recorded[k], []), o.recorded[s.key]);
+      p.catch(() => undefined); // awaited (and handled) by the step's work
+      return [s.key, p] as const;
+    }),
+  );
 
   const work = async (key: string) => {
     const step = byKey.get(key)!;
@@ -299,7 +327,7 @@ export async function destroy<C>(o: EngineOptions<C>): Promise<DestroyResult> {
     try {
       let live: Live | undefined;
       try {
-        live = await step.read(ctx, o.recorded[key]);
+        live = await firstRead.get(key)!;
       } catch (e) {
         if ((e as { code?: string }).code === 'CONFLICT') {
           action = 'not owned';
@@ -313,18 +341,16 @@ export async function destroy<C>(o: EngineOptions<C>): Promise<DestroyResult> {
         await step.delete(ctx, live.record);
         action = 'deleted';
       } else action = 'absent';
-      await o.save(key, undefined);
+      // Everything cascaded from this step is gone with it (forgotten in the same state write).
+      const cascaded = steps.filter((s) => s.key !== key && roots.get(s.key) === key);
+      await Promise.all([key, ...cascaded.map((s) => s.key)].map((k) => o.save(k, undefined)));
       results.set(key, { key, action });
       o.onEvent?.({ type: 'done', key, title: step.title, action });
-      // Everything cascaded from this step is gone with it.
-      for (const s of steps) {
-        if (s.key !== key && roots.get(s.key) === key) {
-          const had = o.recorded[s.key] !== undefined;
-          await o.save(s.key, undefined);
-          const a: DestroyAction = had && action === 'deleted' ? 'deleted' : 'absent';
-          results.set(s.key, { key: s.key, action: a });
-          o.onEvent?.({ type: 'done', key: s.key, title: s.title, action: a });
-        }
+      for (const s of cascaded) {
+        const had = o.recorded[s.key] !== undefined;
+        const a: DestroyAction = had && action === 'deleted' ? 'deleted' : 'absent';
+        results.set(s.key, { key: s.key, action: a });
+        o.onEvent?.({ type: 'done', key: s.key, title: s.title, action: a });
       }
     } catch (error) {
       results.set(key, { key, action: 'failed', error });
@@ -334,7 +360,7 @@ export async function destroy<C>(o: EngineOptions<C>): Promise<DestroyResult> {
   };
 
   try {
-    await runGraph(independent.map((s) => s.key), waitsFor, work, o.concurrency ?? 8);
+    await runGraph(independent.map((s) => s.key), waitsFor, work, o.concurrency ?? DEFAULT_CONCURRENCY);
   } catch (e) {
     if (e instanceof EngineFailure) {
       for (const s of steps) if (!results.has(s.key)) results.set(s.key, { key: s.key, action: 'skipped' });

@@ -5,9 +5,9 @@ import {
   GetFunctionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
+  type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { CliError } from '../errors.js';
 import { ignoreNotFound, orAbsent, retryIamPropagation } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { assertOwned, tagsObject } from './app.js';
@@ -20,7 +20,31 @@ export interface FunctionRecord extends Record<string, unknown> {
   arn: string;
 }
 
-const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Poll GetFunction until the function is ready: Active after a create, LastUpdateStatus
+ * Successful after an update. Ten looks 100 ms apart, then each wait 1.5 times the last (at most
+ * 2 s), for up to 5 minutes. A new function is Active within a second on the emulator and within
+ * seconds on AWS; the SDK's waiters wait at least a second between looks, which was most of a new
+ * stack's wall time.
+ */
+export async function waitUntilReady(lambda: LambdaClient, FunctionName: string, until: 'active' | 'updated', maxWaitMs = 300_000): Promise<void> {
+  const start = Date.now();
+  for (let look = 0, delay = 100; ; look++, delay = look < 10 ? 100 : Math.min(delay * 1.5, 2000)) {
+    if (Date.now() - start + delay > maxWaitMs) {
+      throw new CliError('LAMBDA_NOT_READY', `Lambda function ${FunctionName} is still not ${until === 'active' ? 'Active' : 'updated'} after ${Math.round(maxWaitMs / 1000)} s.`, 'Look at the function in the Lambda console, then run init again; it resumes where it stopped.');
+    }
+    await sleep(delay);
+    const c = (await lambda.send(new GetFunctionCommand({ FunctionName }))).Configuration;
+    const status = until === 'active' ? c?.State : c?.LastUpdateStatus;
+    if (status === (until === 'active' ? 'Active' : 'Successful')) return;
+    if (status === 'Failed') {
+      const reason = (until === 'active' ? c?.StateReason : c?.LastUpdateStatusReason) ?? 'no reason given';
+      throw new CliError('LAMBDA_FAILED', `Lambda could not make function ${FunctionName} ready: ${reason}`, 'Fix the cause in the Lambda console or delete the function, then run init again.');
+    }
+  }
+}
 
 export const functionStep: Step<App, FunctionRecord> = {
   key: 'function',
@@ -66,7 +90,7 @@ export const functionStep: Step<App, FunctionRecord> = {
     );
     const record = { id: app.names.function, arn: out.FunctionArn! };
     await ctx.checkpoint(record);
-    if (out.State !== 'Active') await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: app.names.function });
+    if (out.State !== 'Active') await waitUntilReady(lambda, app.names.function, 'active');
     return record;
   },
   async update(ctx, live) {
@@ -79,11 +103,11 @@ export const functionStep: Step<App, FunctionRecord> = {
       await lambda.send(
         new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.get<RoleRecord>('role')!.arn }),
       );
-      await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName });
+      await waitUntilReady(lambda, FunctionName, 'updated');
     }
     if (fields.has('code') || fields.has('runtime')) {
       await lambda.send(new UpdateFunctionCodeCommand({ FunctionName, ZipFile: code.zip }));
-      await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName });
+      await waitUntilReady(lambda, FunctionName, 'updated');
     }
     return live.record;
   },

@@ -1,0 +1,2 @@
+// One SDK client class by name, imported lazily by ../clients.ts (why: see there).
+export { LambdaClient } from '@aws-sdk/client-lambda';

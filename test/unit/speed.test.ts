@@ -1,0 +1,217 @@
+// What keeps a run short, pinned down with fake steps: which reads the engine skips (and which it
+// must not), reads in one wave, destroy's reads before its deletions, the function's quick wait.
+// The figures themselves come from `npm run bench`, never from timed assertions.
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apply, destroy, readAll } from '../../src/engine/engine.js';
+import type { Step, StepRecord } from '../../src/engine/types.js';
+import { waitUntilReady } from '../../src/steps/function.js';
+
+/** A fake cloud that logs calls and counts how many run at once. */
+class Cloud {
+  live = new Map<string, StepRecord>();
+  calls: string[] = [];
+  running = 0;
+  maxRunning = 0;
+  seq = 0;
+  async op(name: string) {
+    this.calls.push(name);
+    this.running++;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    await new Promise((r) => setTimeout(r, 5));
+    this.running--;
+  }
+  count(prefix: string) {
+    return this.calls.filter((c) => c === prefix).length;
+  }
+}
+
+type Lookup = 'name' | 'parent';
+
+/**
+ * A step found by its name (like the Lambda function: its read needs no dependency) or inside a
+ * parent (like a domain or a client: without the parent's id there is nothing to look up).
+ */
+function step(c: Cloud, key: string, dependsOn: string[], lookup: Lookup, extra: Partial<Step<Cloud>> = {}): Step<Cloud> {
+  return {
+    key,
+    title: key,
+    dependsOn,
+    async read(ctx) {
+      if (lookup === 'parent') {
+        const parent = ctx.get(dependsOn[0]!);
+        if (!parent) return undefined;
+        await c.op(`read:${key}`);
+        const r = c.live.get(key);
+        return r && r.parent === parent.id ? { record: r, changes: [] } : undefined;
+      }
+      await c.op(`read:${key}`);
+      const r = c.live.get(key);
+      return r ? { record: r, changes: [] } : undefined;
+    },
+    async create(ctx) {
+      await c.op(`create:${key}`);
+      const r: StepRecord = { id: `${key}-${++c.seq}`, ...(lookup === 'parent' ? { parent: ctx.get(dependsOn[0]!)?.id } : {}) };
+      c.live.set(key, r);
+      return r;
+    },
+    async delete(_ctx, rec) {
+      await c.op(`delete:${key}`);
+      if (c.live.get(key)?.id === rec.id) c.live.delete(key);
+    },
+    ...extra,
+  };
+}
+
+function options(c: Cloud, steps: Step<Cloud>[], recorded: Record<string, StepRecord> = {}) {
+  const saved: Record<string, StepRecord> = { ...recorded };
+  return {
+    saved,
+    o: {
+      steps,
+      app: c,
+      recorded,
+      save: async (k: string, r: StepRecord | undefined) => {
+        if (r === undefined) delete saved[k];
+        else saved[k] = r;
+      },
+    },
+  };
+}
+
+describe('apply: reads it can skip on a new stack', () => {
+  it('does not read again a step whose first read found nothing and looked at no dependency', async () => {
+    const c = new Cloud();
+    const { o } = options(c, [step(c, 'role', [], 'name'), step(c, 'fn', ['role'], 'name')]);
+    const { results } = await apply(o);
+    expect(results.map((r) => r.action)).toEqual(['created', 'created']);
+    expect(c.count('read:fn')).toBe(1);
+  });
+
+  it('reads again a step whose first read looked at a dependency that this run created', async () => {
+    const c = new Cloud();
+    // The domain is looked up through its pool, but is not deleted with it: a new pool's id
+    // changes what the read would find, so it must be read again.
+    const { o } = options(c, [step(c, 'pool', [], 'name'), step(c, 'domain', ['pool'], 'parent')]);
+    await apply(o);
+    expect(c.calls.filter((x) => x.startsWith('read:domain'))).toEqual(['read:domain']);
+    expect(c.calls.indexOf('read:domain')).toBeGreaterThan(c.calls.indexOf('create:pool'));
+  });
+
+  it('does not read a step that lives in a container (deletedWith) created in this run', async () => {
+    const c = new Cloud();
+    const { o } = options(c, [step(c, 'api', [], 'name'), step(c, 'method', ['api'], 'parent', { deletedWith: 'api' })]);
+    const { results } = await apply(o);
+    expect(results.map((r) => r.action)).toEqual(['created', 'created']);
+    expect(c.count('read:method')).toBe(0);
+  });
+
+  it('still reads the children of a container that was adopted, and adopts them', async () => {
+    const c = new Cloud();
+    // A lost state file: the API and its method exist, found again by name.
+    c.live.set('api', { id: 'api-7' });
+    c.live.set('method', { id: 'method-8', parent: 'api-7' });
+    const { o } = options(c, [step(c, 'api', [], 'name'), step(c, 'method', ['api'], 'parent', { deletedWith: 'api' })]);
+    const { results } = await apply(o);
+    expect(results.map((r) => r.action)).toEqual(['adopted', 'adopted']);
+    expect(c.count('create:method')).toBe(0);
+  });
+
+  it('still reads a child again when its container was replaced by a new one', async () => {
+    const c = new Cloud();
+    // Recorded ids point to an API that is gone: a new API is created and the recorded method
+    // (inside the old API) is not looked for under the new one's id; nothing is adopted wrongly.
+    const recorded = { api: { id: 'api-old' }, method: { id: 'method-old', parent: 'api-old' } };
+    const { o } = options(c, [step(c, 'api', [], 'name'), step(c, 'method', ['api'], 'parent', { deletedWith: 'api' })], recorded);
+    const { results } = await apply(o);
+    expect(results.map((r) => r.action)).toEqual(['created', 'created']);
+    expect((c.live.get('method') as StepRecord).parent).toBe(c.live.get('api')!.id);
+  });
+});
+
+describe('reads in one wave', () => {
+  const wide = (c: Cloud) => Array.from({ length: 14 }, (_, i) => step(c, `s${i}`, [], 'name'));
+
+  it('status reads a 14-step stack all at once', async () => {
+    const c = new Cloud();
+    for (let i = 0; i < 14; i++) c.live.set(`s${i}`, { id: `s${i}` });
+    const { o } = options(c, wide(c), Object.fromEntries([...c.live].map(([k, v]) => [k, v])));
+    const results = await readAll(o);
+    expect(results.every((r) => r.state === 'ok')).toBe(true);
+    expect(c.maxRunning).toBe(14);
+  });
+
+  it('a no-op init reads everything in one wave and reads nothing twice', async () => {
+    const c = new Cloud();
+    for (let i = 0; i < 14; i++) c.live.set(`s${i}`, { id: `s${i}` });
+    const { o } = options(c, wide(c), Object.fromEntries([...c.live].map(([k, v]) => [k, v])));
+    const { results } = await apply(o);
+    expect(results.every((r) => r.action === 'unchanged')).toBe(true);
+    expect(c.maxRunning).toBe(14);
+    expect(c.calls).toHaveLength(14);
+  });
+});
+
+describe('destroy', () => {
+  it('sends every read before the first delete, and still deletes dependents first', async () => {
+    const c = new Cloud();
+    const steps = [step(c, 'role', [], 'name'), step(c, 'fn', ['role'], 'name'), step(c, 'pool', [], 'name'), step(c, 'domain', ['pool'], 'parent')];
+    const { o } = options(c, steps);
+    await apply(o);
+    c.calls = [];
+    const { o: o2 } = options(c, steps, Object.fromEntries([...c.live]));
+    const { results } = await destroy(o2);
+    expect(results.map((r) => r.action)).toEqual(['deleted', 'deleted', 'deleted', 'deleted']);
+    const firstDelete = c.calls.findIndex((x) => x.startsWith('delete:'));
+    expect(c.calls.slice(0, firstDelete).sort()).toEqual(['read:domain', 'read:fn', 'read:pool', 'read:role']);
+    expect(c.calls.indexOf('delete:role')).toBeGreaterThan(c.calls.indexOf('delete:fn'));
+    expect(c.calls.indexOf('delete:pool')).toBeGreaterThan(c.calls.indexOf('delete:domain'));
+  });
+});
+
+describe('waiting for a new Lambda function', () => {
+  const lambdaMock = mockClient(LambdaClient);
+  afterEach(() => {
+    lambdaMock.reset();
+    vi.useRealTimers();
+  });
+
+  it('looks every 100 ms at first, and returns as soon as the function is Active', async () => {
+    vi.useFakeTimers();
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce({ Configuration: { State: 'Pending' } })
+      .resolvesOnce({ Configuration: { State: 'Pending' } })
+      .resolves({ Configuration: { State: 'Active' } });
+    const start = Date.now();
+    const done = waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'active');
+    await vi.runAllTimersAsync();
+    await done;
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(3);
+    expect(Date.now() - start).toBe(300);
+  });
+
+  it('fails with the reason when the function cannot be made ready', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { State: 'Failed', StateReason: 'The role is broken' } });
+    await expect(waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'active')).rejects.toMatchObject({ code: 'LAMBDA_FAILED', message: expect.stringContaining('The role is broken') });
+  });
+
+  it('after an update, waits for LastUpdateStatus Successful', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce({ Configuration: { State: 'Active', LastUpdateStatus: 'InProgress' } })
+      .resolves({ Configuration: { State: 'Active', LastUpdateStatus: 'Successful' } });
+    await waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'updated');
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(2);
+  });
+
+  it('gives up after the time allowed', async () => {
+    vi.useFakeTimers();
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { State: 'Pending' } });
+    const p = waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'active', 5_000);
+    const caught = p.catch((e) => e);
+    await vi.runAllTimersAsync();
+    expect(await caught).toMatchObject({ code: 'LAMBDA_NOT_READY' });
+  });
+});
