@@ -311,18 +311,31 @@ export async function destroy<C>(o: EngineOptions<C>): Promise<DestroyResult> {
   const independent = steps.filter((s) => roots.get(s.key) === s.key);
   // Every read goes out at once, before anything is deleted (deleting a step's dependents does not
   // change what its own read finds): the chain of deletions then costs no extra read per link.
-  const firstRead = new Map(
-    independent.map((s) => {
-      const p = s.read(makeCtx(o, s, (k) => o.recorded[k], []), o.recorded[s.key]);
-      p.catch(() => undefined); // awaited (and handled) by the step's work
-      return [s.key, p] as const;
-    }),
-  );
+  // A dependency with no record (the state file was lost, or a crash came before the save) is
+  // found by its own read first, so that its dependents look under the live one: without a
+  // recorded pool, the domain must still be found and deleted before the pool.
+  const firstRead = new Map<string, Promise<Live | undefined>>();
+  const liveRecords = new Map<string, StepRecord>();
+  const recordOf = (k: string) => o.recorded[k] ?? liveRecords.get(k);
+  const readFirst = (s: AnyStep<C>): Promise<Live | undefined> => {
+    let p = firstRead.get(s.key);
+    if (p) return p;
+    const unrecorded = s.dependsOn.filter((d) => o.recorded[d] === undefined && independent.some((x) => x.key === d));
+    p = Promise.all(unrecorded.map((d) => readFirst(byKey.get(d)!).catch(() => undefined))).then(async () => {
+      const live = await s.read(makeCtx(o, s, recordOf, []), o.recorded[s.key]);
+      if (live) liveRecords.set(s.key, live.record);
+      return live;
+    });
+    p.catch(() => undefined); // awaited (and handled) by the step's work
+    firstRead.set(s.key, p);
+    return p;
+  };
+  for (const s of independent) readFirst(s);
 
   const work = async (key: string) => {
     const step = byKey.get(key)!;
     o.onEvent?.({ type: 'start', key, title: step.title, phase: 'destroy' });
-    const ctx = makeCtx(o, step, (k) => o.recorded[k], []);
+    const ctx = makeCtx(o, step, recordOf, []);
     let action: DestroyAction;
     try {
       let live: Live | undefined;

@@ -276,3 +276,17 @@ describe('graph depth', () => {
     expect(depth(graph(new FakeCloud()))).toBe(4);
   });
 });
+
+describe('engine destroy without a state file', () => {
+  it('finds a parent by name first, so its independently deleted child is found and deleted before it', async () => {
+    const c = new FakeCloud();
+    // pool and its domain exist, nothing recorded (the state file was lost).
+    c.live.set('pool', { id: 'pool-1' });
+    c.live.set('domain', { id: 'dom-1', 'dep:pool': 'pool-1' });
+    const steps = [step(c, 'pool'), step(c, 'domain', ['pool'])];
+    const { results } = await destroy({ steps, app: c, recorded: {}, save: async () => {} });
+    expect(results.map((r) => r.action)).toEqual(['deleted', 'deleted']);
+    expect(c.calls.indexOf('delete:domain')).toBeLessThan(c.calls.indexOf('delete:pool'));
+    expect(c.live.size).toBe(0);
+  });
+});
