@@ -54,10 +54,20 @@ export function buildProgram(run: (name: string, opts: Record<string, unknown>) 
     program.command('init').description('create the whole stack, or resume or converge it; prints the URLs, client id and scope'),
   )
     .option('--dry-run', 'show what init would change, like plan, and change nothing')
+    .option('--print-config', 'print the resolved settings (flags, --config, state, wizard answers) as a --config file and stop; no AWS call, no password')
     .addHelpText(
       'after',
       `
+In a terminal, init asks for every value no flag or --config file gave (press Enter for the default),
+shows the plan and asks before creating anything. Without a terminal, or with --no-input, it never
+asks: a missing value is an error naming its flag (exit 2). --yes takes every default (user name
+tutorial-user) and skips the confirmation; a password must still come from the terminal,
+--password-stdin or COGNITO_SCOPE_SETUP_PASSWORD.
+
 Examples:
+  $ npx cognito-scope-setup init                                    # the wizard, step by step
+  $ npx cognito-scope-setup init --print-config > stack.json        # answer the wizard, save the settings
+  $ COGNITO_SCOPE_SETUP_PASSWORD=... npx cognito-scope-setup init --config stack.json --yes --no-input   # replay in CI
   $ printf '%s' "$PASSWORD" | npx cognito-scope-setup init --username alice --email alice@example.com --password-stdin --yes
   $ npx cognito-scope-setup init --stack demo --region eu-west-1 --endpoint-type REGIONAL --invite --username bob --email bob@example.com
   $ npx cognito-scope-setup init --scope read.helloworld.message --scope write.helloworld.message="Write it" --no-user --json
@@ -217,6 +227,11 @@ async function runCommand(name: string, opts: Record<string, unknown>): Promise<
 
 export function reportError(e: unknown, verbose: boolean, json: boolean): number {
   const write = (s: string) => process.stderr.write(s + '\n');
+  // Ctrl-C at a prompt (inquirer's ExitPromptError): prompts come before any change.
+  if ((e as Error)?.name === 'ExitPromptError' || (e as Error)?.name === 'AbortPromptError') {
+    e = new CliError('CANCELLED', 'Cancelled (Ctrl-C) at a prompt: nothing was created, changed or deleted.', undefined, 130);
+    verbose = false;
+  }
   if (e instanceof UsageError) {
     for (const p of e.problems) write(`error: ${p}`);
     if (e.hint) write(`hint: ${e.hint}`);

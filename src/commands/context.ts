@@ -4,6 +4,7 @@
 import { createClients, resolveRegion, type AwsClients } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
 import { resolveInputs, validateConnection, validateStack, type RawInputs } from '../config/resolve.js';
+import type { Inputs } from '../config/schema.js';
 import type { EngineOptions } from '../engine/engine.js';
 import type { EngineEvent, StepRecord } from '../engine/types.js';
 import { StateError, UsageError } from '../errors.js';
@@ -64,11 +65,13 @@ export interface OpenOptions {
   /** Write the state file (init); status and destroy never create one. */
   writeState: boolean;
   password?: string;
+  /** Inputs already resolved by the command (e.g. with the wizard's answers): used as they are. */
+  resolved?: Inputs & { domainPrefixGenerated: boolean };
 }
 
 export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptions): Promise<Session> {
   const { stack, stateFile, recorded } = local;
-  const inputs = resolveInputs({ flags: { ...o.flags, stack }, config: o.config, recorded: recorded?.inputs });
+  const inputs = o.resolved ?? resolveInputs({ flags: { ...o.flags, stack }, config: o.config, recorded: recorded?.inputs });
   if (recorded && !o.flags?.domainPrefix && !o.config?.domainPrefix) inputs.domainPrefixGenerated = recorded.domainPrefixGenerated;
 
   const region = await resolveRegion(g.region ?? recorded?.region, g.profile);

@@ -1,11 +1,15 @@
 // `init`: create or resume the stack, then print what the user needs next.
-import { loadConfigFile, validatePassword, type RawInputs } from '../config/resolve.js';
+import { validatePassword, type RawInputs } from '../config/resolve.js';
 import { apply, EngineFailure } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
-import { isTty, printJson, processIo, type Io } from '../ui/output.js';
+import { printJson, processIo, type Io } from '../ui/output.js';
 import { createReporter } from '../ui/reporter.js';
-import { openLocal, openSession, outputsOf, type GlobalOpts } from './context.js';
-import { failureResult, renderOutputs } from './render.js';
+import { openSession, outputsOf, type GlobalOpts } from './context.js';
+import { failureResult } from './render.js';
+import { gatherInputs, planAndConfirm, printConfig } from './init-wizard.js';
+import { guardInterrupts, interruptedResult, skippedNotFailed } from './interrupt.js';
+import { askPassword } from '../ui/prompts.js';
+import { renderSummary, stdoutColors } from '../ui/summary.js';
 
 export interface InitOpts extends GlobalOpts {
   config?: string;
@@ -23,6 +27,8 @@ export interface InitOpts extends GlobalOpts {
   /** --no-user sets this to false. */
   user?: boolean;
   allowReplace?: boolean;
+  /** Print the resolved settings as a --config file and stop (no AWS call, no state file). */
+  printConfig?: boolean;
   callbackPort?: string;
   m2mClient?: boolean;
 }
@@ -55,11 +61,10 @@ export function flagsOf(o: InitOpts): RawInputs {
 
 export async function runInit(o: InitOpts, io: Io = processIo()): Promise<number> {
   // 1. Everything local, before any AWS request.
-  const local = openLocal(o);
-  const config = o.config ? loadConfigFile(o.config) : undefined;
+  // Flags and config file checked (all problems at once), then the wizard on a terminal, or --yes's defaults.
   const flags = flagsOf(o);
-  const { resolveInputs } = await import('../config/resolve.js');
-  const inputs = resolveInputs({ flags: { ...flags, stack: local.stack }, config, recorded: local.recorded?.inputs });
+  const { g, local, config, inputs, prompts } = await gatherInputs(o, io, flags);
+  if (o.printConfig) return printConfig(io, g, local, inputs);
   let password: string | undefined;
   const userRecorded = local.recorded?.resources.user !== undefined;
   // Needed to create the user; when given anyway, it also repairs a user a crash left without one.
@@ -68,6 +73,7 @@ export async function runInit(o: InitOpts, io: Io = processIo()): Promise<number
     else if (io.env[PASSWORD_ENV] !== undefined) password = io.env[PASSWORD_ENV];
     // The user exists already: an empty stdin means "not needed this time".
     if (userRecorded && !password) password = undefined;
+    if (password === undefined && prompts && !userRecorded) password = await askPassword(io, prompts, inputs.username!);
     if (password === undefined && !userRecorded) {
       throw new UsageError([
         `--password-stdin: the password for user "${inputs.username}" is missing; pipe it in with --password-stdin, set ${PASSWORD_ENV}, or use --invite (Cognito e-mails a temporary password) or --no-user`,
@@ -83,16 +89,36 @@ export async function runInit(o: InitOpts, io: Io = processIo()): Promise<number
 
   // 2. AWS.
   const reporter = await createReporter(io);
-  const session = await openSession(o, local, { flags, config, lock: true, writeState: true, password });
+  const session = await openSession(g, local, { flags, config, resolved: inputs, lock: true, writeState: true, password });
   try {
     reporter.info(`Stack ${session.state.stack} in account ${session.state.accountId}, ${session.state.region}${session.endpoint ? ` (endpoint ${session.endpoint})` : ''}`);
     reporter.info(`State file: ${local.stateFile}`);
+    // On a terminal: the plan, and nothing is created before the user says yes (--yes skips this).
+    if (prompts && !o.yes) {
+      let go: boolean;
+      try {
+        go = await planAndConfirm(session, io, prompts, o.allowReplace);
+      } catch (e) {
+        if (e instanceof EngineFailure) return failureResult(io, o, session, e, 'init');
+        throw e;
+      }
+      if (!go) {
+        io.stderr.write('Nothing was created or changed.\n');
+        return 1;
+      }
+    }
     await session.persist();
     let results;
+    const interrupt = guardInterrupts((line) => reporter.warn(line));
     try {
-      results = (await apply(session.engine((e) => reporter.onEvent(e)), { allowReplace: o.allowReplace })).results;
+      const engine = session.engine((e) => reporter.onEvent(skippedNotFailed(e)));
+      results = (await apply({ ...engine, steps: interrupt.wrap(engine.steps) }, { allowReplace: o.allowReplace })).results;
     } catch (e) {
       reporter.stop();
+      if (e instanceof EngineFailure && interrupt.requested) {
+        await session.persist();
+        return interruptedResult(io, o.json, { stack: session.state.stack, stateFile: local.stateFile, results: e.results });
+      }
       if (e instanceof EngineFailure) {
         // A refused replacement changed nothing: keep the state file's inputs as they were.
         if ((e.cause as { code?: string })?.code === 'REPLACE_NEEDED' && local.recorded) {
@@ -103,6 +129,8 @@ export async function runInit(o: InitOpts, io: Io = processIo()): Promise<number
         return failureResult(io, o, session, e, 'init');
       }
       throw e;
+    } finally {
+      interrupt.dispose();
     }
     reporter.stop();
     // A generated domain prefix adopted from AWS (state file lost) becomes the recorded one.
@@ -115,7 +143,7 @@ export async function runInit(o: InitOpts, io: Io = processIo()): Promise<number
       printJson(io, { stack: session.state.stack, region: session.state.region, accountId: session.state.accountId, stateFile: local.stateFile, outputs, steps });
     } else {
       const changed = results.filter((r) => r.action !== 'unchanged').length;
-      io.stdout.write(renderOutputs(session.state, outputs, local.stateFile, changed === 0 ? 'Everything was already in place: nothing changed.' : undefined, isTty(io.stdout)));
+      io.stdout.write(renderSummary(session.state, outputs, local.stateFile, { headline: changed === 0 ? 'Everything was already in place: nothing changed.' : undefined, c: stdoutColors(io) }));
     }
     return 0;
   } finally {

@@ -9,11 +9,20 @@ import {
   DEFAULT_RUNTIME,
   DEFAULT_SCOPE,
   TUTORIAL_CALLBACK,
+  callbackUrl as callbackUrlSchema,
+  domainPrefix as domainPrefixSchema,
+  email as emailSchema,
+  endpointType as endpointTypeSchema,
   inputsSchema,
   password as passwordSchema,
   region as regionSchema,
   endpointUrl as endpointUrlSchema,
+  resourceServerId as resourceServerIdSchema,
+  runtime as runtimeSchema,
+  scope as scopeSchema,
   stackName,
+  stage as stageSchema,
+  username as usernameSchema,
   type Inputs,
   type Scope,
 } from './schema.js';
@@ -64,8 +73,10 @@ export function parseScopeFlag(v: string | Scope): Scope {
   return { name: v.slice(0, eq), description: v.slice(eq + 1) };
 }
 
+/** `<stack>-<6 hex>`, without the words Cognito reserves (a stack may be called "my-aws-demo"). */
 export function defaultDomainPrefix(stack: string): string {
-  return `${stack}-${randomBytes(3).toString('hex')}`;
+  const base = stack.replace(/aws|amazon|cognito/g, '').replace(/-{2,}/g, '-').replace(/^-|-$/g, '') || 'login';
+  return `${base}-${randomBytes(3).toString('hex')}`;
 }
 
 /** A zod issue path rendered as the flag that sets it, with the offending value. */
@@ -91,20 +102,27 @@ export function validate<T>(schema: z.ZodType<T>, data: Record<string, unknown>,
 export interface ResolveOptions {
   flags: RawInputs;
   config?: RawInputs;
+  /** The wizard's answers (or, with --yes, its defaults): only for what nothing above set. */
+  answers?: RawInputs;
   recorded?: Inputs;
+  /** The generated domain prefix the wizard showed, so the one created is the one shown. */
+  domainDefault?: string;
 }
 
-export function resolveInputs({ flags, config, recorded }: ResolveOptions): Inputs & { domainPrefixGenerated: boolean } {
-  const pick = <K extends keyof RawInputs>(k: K): RawInputs[K] | undefined => flags[k] ?? config?.[k] ?? (recorded?.[k as keyof Inputs] as RawInputs[K] | undefined);
+export function resolveInputs({ flags, config, answers, recorded, domainDefault }: ResolveOptions): Inputs & { domainPrefixGenerated: boolean } {
+  const pick = <K extends keyof RawInputs>(k: K): RawInputs[K] | undefined =>
+    flags[k] ?? config?.[k] ?? answers?.[k] ?? (recorded?.[k as keyof Inputs] as RawInputs[K] | undefined);
   const stack = pick('stack') ?? 'hello-world';
   const userMode = pick('userMode') ?? 'password';
-  const domainFromUser = pick('domainPrefix');
+  // An accepted generated default is still a generated prefix.
+  const chosen = pick('domainPrefix');
+  const domainFromUser = chosen !== undefined && !(domainDefault !== undefined && chosen === domainDefault && flags.domainPrefix === undefined && config?.domainPrefix === undefined) ? chosen : undefined;
   const data: Record<string, unknown> = {
     stack,
     runtime: pick('runtime') ?? DEFAULT_RUNTIME,
     endpointType: (pick('endpointType') ?? 'EDGE').toUpperCase(),
     stage: pick('stage') ?? 'dev',
-    domainPrefix: domainFromUser ?? defaultDomainPrefix(stack),
+    domainPrefix: chosen ?? domainDefault ?? defaultDomainPrefix(stack),
     resourceServerId: pick('resourceServerId') ?? `${stack}-api`,
     scopes: (pick('scopes') ?? [DEFAULT_SCOPE]).map(parseScopeFlag),
     callbackUrls: pick('callbackUrls') ?? [TUTORIAL_CALLBACK],
@@ -116,6 +134,39 @@ export function resolveInputs({ flags, config, recorded }: ResolveOptions): Inpu
   };
   const inputs = validate(inputsSchema, data);
   return { ...inputs, domainPrefixGenerated: domainFromUser === undefined };
+}
+
+/** Values as given (flags or a config file), before they are combined: region and endpoint too. */
+export type GivenValues = RawInputs & { region?: string; endpointUrl?: string };
+
+const valuesShape = z.object({
+  stack: stackName.optional(),
+  region: regionSchema.optional(),
+  endpointUrl: endpointUrlSchema.optional(),
+  runtime: runtimeSchema.optional(),
+  endpointType: endpointTypeSchema.optional(),
+  stage: stageSchema.optional(),
+  domainPrefix: domainPrefixSchema.optional(),
+  resourceServerId: resourceServerIdSchema.optional(),
+  scopes: z.array(scopeSchema).optional(),
+  callbackUrls: z.array(callbackUrlSchema).optional(),
+  username: usernameSchema.optional(),
+  email: emailSchema.optional(),
+});
+
+/**
+ * Every given value checked on its own against its field's rule, all problems at once, each
+ * named by `labelOf` (a flag, or a config file key). Cross-field rules come later, in resolveInputs.
+ */
+export function valueProblems(values: GivenValues, labelOf: (field: string) => string = (f) => FLAG_OF[f] ?? f): string[] {
+  const data: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesShape.shape) data[k] = v;
+  if (typeof data.endpointType === 'string') data.endpointType = data.endpointType.toUpperCase();
+  if (Array.isArray(data.scopes)) data.scopes = (data.scopes as (string | Scope)[]).map(parseScopeFlag);
+  const r = valuesShape.safeParse(data);
+  if (r.success) return [];
+  const labels = Object.fromEntries(Object.keys(valuesShape.shape).map((k) => [k, labelOf(k)]));
+  return r.error.issues.map((i) => describeIssue(i, data, labels));
 }
 
 export function validateStack(stack: string | undefined): string {
@@ -132,7 +183,7 @@ export function validatePassword(pw: string): string {
 }
 
 /** A config file: JSON with the same keys as the flags (camelCase), validated by the same schema on use. */
-export function loadConfigFile(path: string): RawInputs {
+export function loadConfigFile(path: string): RawInputs & { region?: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -144,6 +195,9 @@ export function loadConfigFile(path: string): RawInputs {
     data = JSON.parse(text);
   } catch (e) {
     throw new UsageError([`--config ${JSON.stringify(path)}: is not valid JSON (${(e as Error).message})`]);
+  }
+  if (data && typeof data === 'object' && !Array.isArray(data) && 'password' in data) {
+    throw new UsageError([`--config ${path}: password: a password never goes in a config file; pipe it in with --password-stdin or set COGNITO_SCOPE_SETUP_PASSWORD`]);
   }
   const shape = z
     .object({
@@ -167,5 +221,8 @@ export function loadConfigFile(path: string): RawInputs {
   if (!r.success) {
     throw new UsageError(r.error.issues.map((i) => `--config ${path}: ${i.path.join('.') || '(top level)'}: ${i.message}`));
   }
-  return r.data as RawInputs;
+  // The same rules as the flags, named by the file and key.
+  const problems = valueProblems(r.data as GivenValues, (k) => `--config ${path}: ${k}`);
+  if (problems.length) throw new UsageError(problems);
+  return r.data as RawInputs & { region?: string };
 }

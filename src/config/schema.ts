@@ -12,6 +12,8 @@ export const DEPRECATED_RUNTIMES = [
 export const DEFAULT_RUNTIME = 'python3.13';
 export const TUTORIAL_CALLBACK = 'https://oauth.pstmn.io/v1/callback';
 export const DEFAULT_SCOPE = { name: 'read.helloworld.message', description: 'Read the hello world message' };
+/** The user the wizard proposes and `--yes` takes when no --username is given. */
+export const DEFAULT_USERNAME = 'tutorial-user';
 
 const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];
 
@@ -138,6 +140,10 @@ export const inputsSchema = z
     for (const [i, s] of v.scopes.entries()) {
       if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['scopes', i, 'name'], message: `scope "${s.name}" is given twice` });
       seen.add(s.name);
+      // The app client lists "<identifier>/<scope>", and Cognito allows 256 characters there.
+      if (v.resourceServerId.length + 1 + s.name.length > 256) {
+        ctx.addIssue({ code: 'custom', path: ['scopes', i, 'name'], message: `makes "${v.resourceServerId}/${s.name}" longer than 256 characters (Cognito's limit for a client scope); shorten it or --resource-server-id` });
+      }
     }
     if (v.userMode !== 'none' && !v.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required unless the user step is skipped (--no-user)' });
     if (v.m2mClient && v.scopes.some((s) => s.name === VERIFY_NOACCESS_SCOPE.name)) {

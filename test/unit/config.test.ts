@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseScopeFlag, resolveInputs, validatePassword } from '../../src/config/resolve.js';
+import { defaultDomainPrefix, loadConfigFile, parseScopeFlag, resolveInputs, validatePassword, valueProblems, type GivenValues } from '../../src/config/resolve.js';
+import { VALIDATION_TABLE } from '../support/validation-table.js';
 import { UsageError } from '../../src/errors.js';
 
 const base = { username: 'alice' };
@@ -44,31 +48,16 @@ describe('defaults reproduce the tutorial', () => {
   });
 });
 
-// [flag, good value, bad value, message fragment]
-const table: [string, Record<string, unknown>, Record<string, unknown>, RegExp][] = [
-  ['--stack', { stack: 'demo-1' }, { stack: 'Demo_1' }, /--stack "Demo_1": must be 1-32/],
-  ['--runtime', { runtime: 'python3.12' }, { runtime: 'python3.9' }, /--runtime "python3.9": is deprecated/],
-  ['--runtime', { runtime: 'nodejs22.x' }, { runtime: 'ruby9' }, /--runtime "ruby9": must be one of/],
-  ['--endpoint-type', { endpointType: 'regional' }, { endpointType: 'PRIVATE' }, /--endpoint-type "PRIVATE": must be EDGE or REGIONAL/],
-  ['--stage', { stage: 'prod_1' }, { stage: 'my stage' }, /--stage "my stage"/],
-  ['--domain-prefix', { domainPrefix: 'hello-123' }, { domainPrefix: 'my-aws-login' }, /must not contain "aws"/],
-  ['--domain-prefix', { domainPrefix: 'a' }, { domainPrefix: '-bad' }, /--domain-prefix "-bad": must be 1-63/],
-  ['--domain-prefix', { domainPrefix: 'x'.repeat(63) }, { domainPrefix: 'x'.repeat(64) }, /must be 1-63/],
-  ['--resource-server-id', { resourceServerId: 'https://api.example.com' }, { resourceServerId: 'has space' }, /--resource-server-id "has space"/],
-  ['--scope', { scopes: ['read.items'] }, { scopes: ['read/items'] }, /--scope "read\/items": may contain only/],
-  ['--scope', { scopes: ['a', 'b'] }, { scopes: ['a', 'a'] }, /given twice/],
-  ['--callback-url', { callbackUrls: ['http://localhost:8080/cb'] }, { callbackUrls: ['http://example.com/cb'] }, /--callback-url "http:\/\/example.com\/cb": must use https/],
-  ['--callback-url', { callbackUrls: ['https://example.com/cb'] }, { callbackUrls: ['not a url'] }, /must be an absolute URL/],
-  ['--email', { email: 'a@example.com', userMode: 'invite' }, { email: 'nope' }, /--email "nope": must be an e-mail/],
-  ['--email', { email: 'a@example.com', userMode: 'invite' }, { userMode: 'invite' }, /--email: is required with --invite/],
-];
-
+// The table lives in test/support/validation-table.ts: the e2e suite runs it through the CLI too.
 describe('validation table', () => {
-  for (const [flag, good, bad, msg] of table) {
-    it(`${flag}: accepts ${JSON.stringify(Object.values(good)[0])}, refuses ${JSON.stringify(Object.values(bad)[0])}`, () => {
-      expect(problems(() => resolveInputs({ flags: { ...base, ...good } }))).toEqual([]);
-      const p = problems(() => resolveInputs({ flags: { ...base, ...bad } }));
+  const all = (v: GivenValues) => [...valueProblems({ ...base, ...v }), ...problems(() => resolveInputs({ flags: { ...base, ...v } }))];
+  for (const { flag, rule, good, bad, msg } of VALIDATION_TABLE) {
+    it(`${flag} (${rule}): accepts ${JSON.stringify(Object.values(good)[0]).slice(0, 40)}, refuses ${JSON.stringify(Object.values(bad)[0]).slice(0, 40)}`, () => {
+      expect(all(good)).toEqual([]);
+      const p = all(bad);
       expect(p.join('\n')).toMatch(msg);
+      // One line per problem, naming the flag.
+      for (const line of p) expect(line).toMatch(/^--[a-z-]+/);
     });
   }
 
@@ -91,5 +80,68 @@ describe('validation table', () => {
     }
     // The password itself is never echoed in the message.
     expect(problems(() => validatePassword('Secret1234')).join()).not.toContain('Secret1234');
+  });
+});
+
+describe('valueProblems: each given value on its own, all at once', () => {
+  it('names each flag with its value and rule', () => {
+    expect(valueProblems({ stack: 'A', region: 'mars', stage: 'a b', scopes: ['ok', 'x/y'], callbackUrls: ['https://a.example.com', 'http://b.example.com'] })).toEqual([
+      expect.stringMatching(/^--stack "A": /),
+      expect.stringMatching(/^--region "mars": /),
+      expect.stringMatching(/^--stage "a b": /),
+      expect.stringMatching(/^--scope "x\/y": /),
+      expect.stringMatching(/^--callback-url "http:\/\/b.example.com": /),
+    ]);
+    expect(valueProblems({})).toEqual([]);
+  });
+});
+
+describe('the generated domain prefix', () => {
+  it('is <stack>-<6 hex>, without the words Cognito reserves', () => {
+    expect(defaultDomainPrefix('demo')).toMatch(/^demo-[0-9a-f]{6}$/);
+    for (const stack of ['my-aws-demo', 'cognito-test', 'amazon', 'aws']) {
+      const d = defaultDomainPrefix(stack);
+      expect(valueProblems({ domainPrefix: d }), d).toEqual([]);
+    }
+    expect(defaultDomainPrefix('my-aws-demo')).toMatch(/^my-demo-[0-9a-f]{6}$/);
+    expect(resolveInputs({ flags: { ...base, stack: 'aws-demo' } }).domainPrefix).toMatch(/^demo-[0-9a-f]{6}$/);
+  });
+});
+
+describe('--config file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'css-config-'));
+  const file = (name: string, body: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, body);
+    return f;
+  };
+
+  it('holds the same settings as the flags, and flags win over it', () => {
+    const f = file('ok.json', JSON.stringify({ stack: 'demo', region: 'eu-west-1', runtime: 'nodejs22.x', scopes: ['read.x', { name: 'write.x', description: 'Write x' }], callbackUrls: ['https://a.example.com'], username: 'alice', userMode: 'password' }));
+    const config = loadConfigFile(f);
+    expect(config.region).toBe('eu-west-1');
+    const i = resolveInputs({ flags: { runtime: 'python3.12' }, config });
+    expect(i).toMatchObject({ stack: 'demo', runtime: 'python3.12', scopes: [{ name: 'read.x' }, { name: 'write.x', description: 'Write x' }], username: 'alice' });
+  });
+
+  it('is checked by the same rules, each problem named by file and key', () => {
+    const f = file('bad.json', JSON.stringify({ stage: 'a b', domainPrefix: 'aws-login', scopes: ['x/y'], region: 'mars' }));
+    const p = problems(() => loadConfigFile(f));
+    expect(p).toEqual([
+      `--config ${f}: region "mars": must be an AWS region code such as us-east-1`,
+      `--config ${f}: stage "a b": must be 1-128 letters, digits, hyphens or underscores`,
+      `--config ${f}: domainPrefix "aws-login": must not contain "aws", "amazon" or "cognito" (Cognito reserves them)`,
+      `--config ${f}: scopes "x/y": may contain only printable ASCII without spaces, /, double quotes or backslashes`,
+    ]);
+  });
+
+  it('refuses unknown keys, wrong types, bad JSON, a missing file and a password', () => {
+    expect(problems(() => loadConfigFile(file('k.json', '{"stak": "x"}'))).join()).toMatch(/Unrecognized key: "stak"/);
+    expect(problems(() => loadConfigFile(file('t.json', '{"scopes": "x"}'))).join()).toMatch(/scopes: /);
+    expect(problems(() => loadConfigFile(file('j.json', '{"stack": '))).join()).toMatch(/is not valid JSON/);
+    expect(problems(() => loadConfigFile(join(dir, 'none.json'))).join()).toMatch(/cannot be read \(ENOENT\)/);
+    const pw = problems(() => loadConfigFile(file('p.json', '{"password": "Secret-123"}'))).join();
+    expect(pw).toMatch(/password never goes in a config file/);
+    expect(pw).not.toContain('Secret-123');
   });
 });

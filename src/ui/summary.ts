@@ -1,0 +1,108 @@
+// What `init` tells a person: the plan before anything is created (stderr), and at the end the
+// summary of what exists and what to do next (stdout): the Postman settings of the tutorial's
+// step 9 and the same test with curl.
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Outputs } from '../commands/context.js';
+import type { StepResult } from '../engine/types.js';
+import type { State } from '../state/schema.js';
+import { isTty, type Io } from './output.js';
+
+/** Colour for stdout: only on a terminal, never with NO_COLOR. */
+export function stdoutColors(io: Io): ChalkInstance {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return new Chalk({ level: 0 });
+  if (io.env.FORCE_COLOR !== undefined) return new Chalk({ level: io.env.FORCE_COLOR === '0' ? 0 : 1 });
+  return new Chalk({ level: isTty(io.stdout) ? 1 : 0 });
+}
+
+const table = (rows: [string, string | undefined][], indent = '  '): string[] => {
+  const shown = rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
+  const w = Math.max(0, ...shown.map(([k]) => k.length));
+  return shown.map(([k, v]) => `${indent}${k.padEnd(w)}  ${v}`);
+};
+
+export interface SummaryOptions {
+  headline?: string;
+  c?: ChalkInstance;
+}
+
+export function renderSummary(state: State, out: Outputs, stateFile: string, o: SummaryOptions = {}): string {
+  const c = o.c ?? new Chalk({ level: 0 });
+  const cmd = `npx cognito-scope-setup`;
+  const stackFlag = state.stack === 'hello-world' ? '' : ` --stack ${state.stack}`;
+  const callback = state.inputs.callbackUrls[0] ?? '';
+  const scope = out.scopes.join(' ');
+  const user = out.username;
+  const endpointFlag = state.endpoint ? ` --endpoint-url ${state.endpoint}` : '';
+  const secretCmd = `aws cognito-idp describe-user-pool-client --user-pool-id ${out.userPoolId ?? '<pool id>'} --client-id ${out.clientId ?? '<client id>'} --region ${state.region}${endpointFlag} --query UserPoolClient.ClientSecret --output text`;
+  const lines: string[] = [c.bold(o.headline ?? `Stack ${state.stack} is ready (${state.region}, account ${state.accountId}).`), ''];
+  lines.push(
+    ...table([
+      ['Invoke URL', out.invokeUrl],
+      ['Cognito domain', out.domain],
+      ['User pool', out.userPoolId],
+      ['Client id', out.clientId],
+      ['Scopes', scope],
+      ['User', user ? `${user}${state.inputs.userMode === 'invite' ? ' (a temporary password was e-mailed)' : ''}` : undefined],
+      ['Lambda', out.functionName],
+      ['State file', stateFile],
+    ]),
+  );
+  if (out.authorizeUrl && out.tokenUrl && out.clientId) {
+    lines.push(
+      '',
+      c.bold('Test it with Postman') + ` (tutorial step 9): a GET request to the invoke URL; on its Authorization tab choose OAuth 2.0 and set:`,
+      ...table([
+        ['Grant type', 'Authorization Code'],
+        ['Callback URL', callback === 'https://oauth.pstmn.io/v1/callback' ? `${callback}  (tick "Authorize using browser")` : callback],
+        ['Auth URL', out.authorizeUrl],
+        ['Access Token URL', out.tokenUrl],
+        ['Client ID', out.clientId],
+        ['Client Secret', 'not stored here: the command below prints it'],
+        ['Scope', scope],
+        ['Client Authentication', 'Send as Basic Auth header'],
+      ], '    '),
+      `  Then "Get New Access Token", sign in${user ? ` as ${user}` : ''}, "Use Token" and Send: the answer is "Hello World!".`,
+      `  The client secret: ${secretCmd}`,
+      '',
+      c.bold('Or with curl') + ':',
+      `  1. Open in a browser, sign in, and copy the code=... from the address you land on:`,
+      `     ${out.authorizeUrl}?${new URLSearchParams({ response_type: 'code', client_id: out.clientId, redirect_uri: callback, scope })}`,
+      `  2. Trade it for tokens (CLIENT_SECRET: the client secret, printed by the command above):`,
+      `     curl -s -u "${out.clientId}:$CLIENT_SECRET" -d grant_type=authorization_code -d "code=$CODE" --data-urlencode "redirect_uri=${callback}" ${out.tokenUrl}`,
+      `  3. Call the API with the access token (an ID token gets 401: the method demands a scope):`,
+      `     curl -H "Authorization: Bearer $ACCESS_TOKEN" ${out.invokeUrl ?? '<invoke URL>'}`,
+    );
+  }
+  lines.push('', `Check it: ${cmd} status${stackFlag}    Remove it: ${cmd} destroy${stackFlag}`, '');
+  return lines.join('\n');
+}
+
+const MARKS: Record<string, string> = { create: '+', adopt: '=', update: '~', replace: '!', delete: '-', 'no change': '·' };
+
+/** The dry run, as a table on stderr: what will be created, adopted, changed or left alone. */
+export function renderPlan(
+  results: StepResult[],
+  info: { stack: string; accountId: string; region: string; endpoint?: string; titles: Record<string, string>; names: Record<string, string | undefined>; allowReplace?: boolean },
+  c: ChalkInstance,
+): string {
+  const color: Record<string, (s: string) => string> = { create: c.green, adopt: c.cyan, update: c.yellow, replace: c.red, delete: c.red, 'no change': c.dim };
+  const rows = results.map((r) => {
+    const changes = r.changes?.length ? `(${r.changes.map((x) => x.field).join(', ')}${r.action === 'replace' && !info.allowReplace ? '; needs --allow-replace' : ''})` : r.action === 'adopt' ? '(exists with our tag: taken over)' : '';
+    return { r, title: info.titles[r.key] ?? r.key, name: info.names[r.key] ?? '', changes };
+  });
+  const wa = Math.max(...results.map((r) => r.action.length));
+  const wt = Math.max(...rows.map((x) => x.title.length));
+  const wn = Math.max(...rows.map((x) => x.name.length));
+  const where = `account ${info.accountId}, region ${info.region}${info.endpoint ? ` (endpoint ${info.endpoint})` : ''}`;
+  const lines = [c.bold(`Plan for stack ${info.stack} in ${where}:`)];
+  for (const { r, title, name, changes } of rows) {
+    const paint = color[r.action] ?? ((s: string) => s);
+    lines.push(`  ${paint(`${MARKS[r.action] ?? '?'} ${r.action.padEnd(wa)}`)}  ${title.padEnd(wt)}  ${name.padEnd(wn)}  ${c.dim(changes)}`.trimEnd());
+  }
+  const count = (a: string) => results.filter((r) => r.action === a).length;
+  const parts = [`${count('create')} to create`, `${count('adopt')} to adopt`, `${count('update') + count('replace')} to change`];
+  if (count('delete')) parts.push(`${count('delete')} to delete`);
+  parts.push(`${count('no change')} left alone`);
+  lines.push(parts.join(', ') + '.');
+  return lines.join('\n') + '\n';
+}

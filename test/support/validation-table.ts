@@ -1,0 +1,71 @@
+// The validation table: each of AWS's rules with a value that passes and one that fails, and the
+// line the failing one must produce. test/unit/config.test.ts runs it against the schema;
+// test/e2e/scripting.test.ts runs every failing row through the built CLI and checks that it
+// exits 2 naming the flag and that no AWS request was sent.
+import type { GivenValues } from '../../src/config/resolve.js';
+
+export interface Rule {
+  flag: string;
+  rule: string;
+  good: GivenValues;
+  bad: GivenValues;
+  msg: RegExp;
+  /** When the CLI refuses it earlier (commander's own choices check), with this line instead. */
+  cli?: RegExp;
+}
+
+const x = (n: number, c = 'x') => c.repeat(n);
+
+export const VALIDATION_TABLE: Rule[] = [
+  { flag: '--stack', rule: 'lowercase, digits, hyphens', good: { stack: 'demo-1' }, bad: { stack: 'Demo_1' }, msg: /--stack "Demo_1": must be 1-32/ },
+  { flag: '--stack', rule: 'at most 32 characters', good: { stack: `a${x(31)}` }, bad: { stack: `a${x(32)}` }, msg: /--stack "ax{32}": must be 1-32/ },
+  { flag: '--stack', rule: 'not ending with a hyphen', good: { stack: 'a' }, bad: { stack: 'demo-' }, msg: /--stack "demo-": must be 1-32/ },
+  { flag: '--region', rule: 'region code', good: { region: 'eu-west-1' }, bad: { region: 'Europe' }, msg: /--region "Europe": must be an AWS region code/ },
+  { flag: '--region', rule: 'region code (GovCloud passes)', good: { region: 'us-gov-west-1' }, bad: { region: 'us-east' }, msg: /--region "us-east": must be an AWS region code/ },
+  { flag: '--endpoint-url', rule: 'http(s) URL', good: { endpointUrl: 'http://127.0.0.1:4566' }, bad: { endpointUrl: 'ftp://127.0.0.1:4566' }, msg: /--endpoint-url "ftp:\/\/127.0.0.1:4566": must be an http\(s\) URL/ },
+  { flag: '--runtime', rule: 'deprecated runtime refused', good: { runtime: 'python3.12' }, bad: { runtime: 'python3.9' }, msg: /--runtime "python3.9": is deprecated/ },
+  { flag: '--runtime', rule: 'deprecated Node.js runtime refused', good: { runtime: 'nodejs22.x' }, bad: { runtime: 'nodejs20.x' }, msg: /--runtime "nodejs20.x": is deprecated/ },
+  { flag: '--runtime', rule: 'known runtime', good: { runtime: 'python3.14' }, bad: { runtime: 'ruby9' }, msg: /--runtime "ruby9": must be one of/ },
+  { flag: '--endpoint-type', rule: 'EDGE or REGIONAL', good: { endpointType: 'regional' }, bad: { endpointType: 'PRIVATE' }, msg: /--endpoint-type "PRIVATE": must be EDGE or REGIONAL/, cli: /^error: option '--endpoint-type <type>' argument 'PRIVATE' is invalid\. Allowed choices are EDGE, REGIONAL/m },
+  { flag: '--stage', rule: 'letters, digits, - and _', good: { stage: 'prod_1' }, bad: { stage: 'my stage' }, msg: /--stage "my stage": must be 1-128/ },
+  { flag: '--stage', rule: 'at most 128 characters', good: { stage: x(128) }, bad: { stage: x(129) }, msg: /--stage "x{129}": must be 1-128/ },
+  { flag: '--domain-prefix', rule: 'reserved word aws', good: { domainPrefix: 'hello-123' }, bad: { domainPrefix: 'my-aws-login' }, msg: /--domain-prefix "my-aws-login": must not contain "aws"/ },
+  { flag: '--domain-prefix', rule: 'reserved word cognito', good: { domainPrefix: 'login-1' }, bad: { domainPrefix: 'cognito-login' }, msg: /--domain-prefix "cognito-login": must not contain/ },
+  { flag: '--domain-prefix', rule: 'reserved word amazon', good: { domainPrefix: 'amaz0n' }, bad: { domainPrefix: 'amazon' }, msg: /--domain-prefix "amazon": must not contain/ },
+  { flag: '--domain-prefix', rule: 'no leading hyphen', good: { domainPrefix: 'a' }, bad: { domainPrefix: '-bad' }, msg: /--domain-prefix "-bad": must be 1-63/ },
+  { flag: '--domain-prefix', rule: 'lowercase only', good: { domainPrefix: 'hello' }, bad: { domainPrefix: 'Hello' }, msg: /--domain-prefix "Hello": must be 1-63/ },
+  { flag: '--domain-prefix', rule: 'at most 63 characters', good: { domainPrefix: x(63) }, bad: { domainPrefix: x(64) }, msg: /--domain-prefix "x{64}": must be 1-63/ },
+  { flag: '--resource-server-id', rule: 'printable ASCII, no space', good: { resourceServerId: 'https://api.example.com' }, bad: { resourceServerId: 'has space' }, msg: /--resource-server-id "has space": may contain only/ },
+  { flag: '--resource-server-id', rule: 'no double quote', good: { resourceServerId: "it's-fine" }, bad: { resourceServerId: 'say"hi' }, msg: /--resource-server-id "say\\"hi": may contain only/ },
+  { flag: '--resource-server-id', rule: 'at most 256 characters', good: { resourceServerId: x(200), scopes: ['r'] }, bad: { resourceServerId: x(257) }, msg: /--resource-server-id "x{257}": must be at most 256/ },
+  { flag: '--scope', rule: 'no / in a scope name', good: { scopes: ['read.items'] }, bad: { scopes: ['read/items'] }, msg: /--scope "read\/items": may contain only/ },
+  { flag: '--scope', rule: 'no space in a scope name', good: { scopes: ['read-items'] }, bad: { scopes: ['read items'] }, msg: /--scope "read items": may contain only/ },
+  { flag: '--scope', rule: 'each scope once', good: { scopes: ['a', 'b'] }, bad: { scopes: ['a', 'a'] }, msg: /--scope "a": scope "a" is given twice/ },
+  { flag: '--scope', rule: 'a description', good: { scopes: ['a=Read a'] }, bad: { scopes: ['a='] }, msg: /--scope "a": description must not be empty/ },
+  { flag: '--scope', rule: '"<identifier>/<scope>" at most 256', good: { resourceServerId: x(200), scopes: [x(55, 'y')] }, bad: { resourceServerId: x(200), scopes: [x(56, 'y')] }, msg: /--scope "y{56}": makes .* longer than 256 characters/ },
+  { flag: '--callback-url', rule: 'http only for localhost', good: { callbackUrls: ['http://localhost:8080/cb'] }, bad: { callbackUrls: ['http://example.com/cb'] }, msg: /--callback-url "http:\/\/example.com\/cb": must use https/ },
+  { flag: '--callback-url', rule: 'http for 127.0.0.1', good: { callbackUrls: ['http://127.0.0.1:8080/cb'] }, bad: { callbackUrls: ['http://10.0.0.1/cb'] }, msg: /--callback-url "http:\/\/10.0.0.1\/cb": must use https/ },
+  { flag: '--callback-url', rule: 'absolute URL', good: { callbackUrls: ['https://example.com/cb'] }, bad: { callbackUrls: ['not a url'] }, msg: /--callback-url "not a url": must be an absolute URL/ },
+  { flag: '--callback-url', rule: 'no fragment', good: { callbackUrls: ['https://example.com/cb?x=1'] }, bad: { callbackUrls: ['https://example.com/cb#top'] }, msg: /--callback-url "https:\/\/example.com\/cb#top": must not contain a fragment/ },
+  { flag: '--username', rule: 'no spaces', good: { username: 'alice.smith@corp' }, bad: { username: 'alice smith' }, msg: /--username "alice smith": may not contain spaces/ },
+  { flag: '--username', rule: 'at most 128 characters', good: { username: x(128) }, bad: { username: x(129) }, msg: /--username "x{129}": must be at most 128/ },
+  { flag: '--email', rule: 'an e-mail address', good: { email: 'a@example.com' }, bad: { email: 'nope' }, msg: /--email "nope": must be an e-mail address/ },
+  { flag: '--email', rule: 'required with --invite', good: { email: 'a@example.com', userMode: 'invite' }, bad: { userMode: 'invite' }, msg: /--email: is required with --invite/ },
+];
+
+/** The CLI arguments that give these values (for the e2e run of the table). */
+export function argsOf(v: GivenValues): string[] {
+  const a: string[] = [];
+  const flag: Record<string, string> = {
+    stack: '--stack', region: '--region', endpointUrl: '--endpoint-url', runtime: '--runtime', endpointType: '--endpoint-type', stage: '--stage',
+    domainPrefix: '--domain-prefix', resourceServerId: '--resource-server-id', username: '--username', email: '--email',
+  };
+  for (const [k, val] of Object.entries(v)) {
+    if (val === undefined) continue;
+    if (k === 'scopes') for (const s of val as string[]) a.push('--scope', s);
+    else if (k === 'callbackUrls') for (const u of val as string[]) a.push('--callback-url', u);
+    else if (k === 'userMode') a.push(val === 'invite' ? '--invite' : val === 'none' ? '--no-user' : '');
+    else a.push(flag[k]!, String(val));
+  }
+  return a.filter(Boolean);
+}
