@@ -6,6 +6,7 @@ import {
   DescribeUserPoolClientCommand,
   ListUserPoolClientsCommand,
   UpdateUserPoolClientCommand,
+  type ExplicitAuthFlowsType,
   type UpdateUserPoolClientCommandInput,
   type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -26,7 +27,7 @@ export function callbackUrlsOf(app: App): string[] {
 }
 
 /** The OAuth settings the client must have. */
-export function desiredClient(app: App) {
+export function desiredClient(app: App): DesiredClient {
   return {
     AllowedOAuthFlows: ['code'] as ('code' | 'implicit' | 'client_credentials')[],
     AllowedOAuthFlowsUserPoolClient: true,
@@ -36,17 +37,26 @@ export function desiredClient(app: App) {
   };
 }
 
+/** The OAuth fields an app client step converges (all of them lists except the flag). */
+type DesiredClient = {
+  AllowedOAuthFlows: ('code' | 'implicit' | 'client_credentials')[];
+  AllowedOAuthFlowsUserPoolClient: boolean;
+  AllowedOAuthScopes: string[];
+  CallbackURLs?: string[];
+  SupportedIdentityProviders: string[];
+};
+
 async function describe(app: App, poolId: string, clientId: string): Promise<UserPoolClientType | undefined> {
   const cognito = await app.aws.cognito();
   return (await orAbsent(cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))))?.UserPoolClient;
 }
 
-async function findByName(app: App, poolId: string): Promise<UserPoolClientType | undefined> {
+async function findByName(app: App, poolId: string, name: string): Promise<UserPoolClientType | undefined> {
   const cognito = await app.aws.cognito();
   let NextToken: string | undefined;
   do {
     const page = await orAbsent(cognito.send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60, NextToken })));
-    const hit = page?.UserPoolClients?.find((c) => c.ClientName === app.names.client);
+    const hit = page?.UserPoolClients?.find((c) => c.ClientName === name);
     if (hit) return describe(app, poolId, hit.ClientId!);
     NextToken = page?.NextToken;
   } while (NextToken);
@@ -82,66 +92,92 @@ export function fullUpdate(live: UserPoolClientType): UpdateUserPoolClientComman
   };
 }
 
-export const clientStep: Step<App, ClientRecord> = {
+export interface AppClientSpec {
+  key: string;
+  title: string;
+  enabled?: (app: App) => boolean;
+  name: (app: App) => string;
+  desired: (app: App) => DesiredClient;
+  explicitAuthFlows: ExplicitAuthFlowsType[];
+}
+
+/**
+ * An app client with a generated secret (found by recorded id, else by name within the pool),
+ * converged by read-modify-write. Both the tutorial's client and the opt-in M2M client are one.
+ */
+export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
+  const step: Step<App, ClientRecord> = {
+    key: spec.key,
+    title: spec.title,
+    dependsOn: ['userPool', 'resourceServer'],
+    deletedWith: 'userPool',
+    ...(spec.enabled ? { enabled: spec.enabled } : {}),
+    async read(ctx, recorded) {
+      const { app } = ctx;
+      const pool = ctx.get<UserPoolRecord>('userPool');
+      if (!pool) return undefined;
+      let c = recorded?.id ? await describe(app, pool.id, recorded.id) : undefined;
+      c ??= await findByName(app, pool.id, spec.name(app));
+      if (!c) return undefined;
+      const want = spec.desired(app);
+      const changes: Change[] = [];
+      if (!c.ClientSecret) changes.push({ field: 'clientSecret', from: 'none', to: 'generated', replace: true });
+      for (const f of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'SupportedIdentityProviders'] as const) {
+        if (want[f] && !sameSet(c[f], want[f])) changes.push({ field: f, from: c[f] ?? [], to: want[f] });
+      }
+      if (c.AllowedOAuthFlowsUserPoolClient !== true) changes.push({ field: 'AllowedOAuthFlowsUserPoolClient', from: c.AllowedOAuthFlowsUserPoolClient ?? false, to: true });
+      return { record: { id: c.ClientId! }, changes };
+    },
+    async create(ctx) {
+      const { app } = ctx;
+      const pool = ctx.get<UserPoolRecord>('userPool')!;
+      const cognito = await app.aws.cognito();
+      const out = await cognito.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: pool.id,
+          ClientName: spec.name(app),
+          GenerateSecret: true,
+          ExplicitAuthFlows: spec.explicitAuthFlows,
+          PreventUserExistenceErrors: 'ENABLED',
+          EnableTokenRevocation: true,
+          ...spec.desired(app),
+        }),
+      );
+      return { id: out.UserPoolClient!.ClientId! };
+    },
+    async update(ctx, live) {
+      const { app } = ctx;
+      const pool = ctx.get<UserPoolRecord>('userPool')!;
+      if (live.changes.some((c) => c.field === 'clientSecret')) {
+        // A secret cannot be added to a client: replace it (only with --allow-replace).
+        await step.delete(ctx, live.record);
+        return step.create(ctx);
+      }
+      const current = await describe(app, pool.id, live.record.id);
+      if (!current) return step.create(ctx);
+      const cognito = await app.aws.cognito();
+      const want = spec.desired(app);
+      // Read-modify-write: UpdateUserPoolClient resets every field it is not given.
+      const input = { ...fullUpdate(current), ...want };
+      // A default redirect set by hand must stay one of the callback URLs, or Cognito refuses the update.
+      if (want.CallbackURLs && input.DefaultRedirectURI && !want.CallbackURLs.includes(input.DefaultRedirectURI)) input.DefaultRedirectURI = undefined;
+      await cognito.send(new UpdateUserPoolClientCommand(input));
+      return live.record;
+    },
+    async delete(ctx, record) {
+      const pool = ctx.get<UserPoolRecord>('userPool');
+      if (!pool) return;
+      const cognito = await ctx.app.aws.cognito();
+      await ignoreNotFound(cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: pool.id, ClientId: record.id })));
+    },
+  };
+  return step;
+}
+
+export const clientStep = appClientStep({
   key: 'client',
   title: 'App client',
-  dependsOn: ['userPool', 'resourceServer'],
-  deletedWith: 'userPool',
-  async read(ctx, recorded) {
-    const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool');
-    if (!pool) return undefined;
-    let c = recorded?.id ? await describe(app, pool.id, recorded.id) : undefined;
-    c ??= await findByName(app, pool.id);
-    if (!c) return undefined;
-    const want = desiredClient(app);
-    const changes: Change[] = [];
-    if (!c.ClientSecret) changes.push({ field: 'clientSecret', from: 'none', to: 'generated', replace: true });
-    for (const f of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'SupportedIdentityProviders'] as const) {
-      if (!sameSet(c[f], want[f])) changes.push({ field: f, from: c[f] ?? [], to: want[f] });
-    }
-    if (c.AllowedOAuthFlowsUserPoolClient !== true) changes.push({ field: 'AllowedOAuthFlowsUserPoolClient', from: c.AllowedOAuthFlowsUserPoolClient ?? false, to: true });
-    return { record: { id: c.ClientId! }, changes };
-  },
-  async create(ctx) {
-    const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
-    const cognito = await app.aws.cognito();
-    const out = await cognito.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: pool.id,
-        ClientName: app.names.client,
-        GenerateSecret: true,
-        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        PreventUserExistenceErrors: 'ENABLED',
-        EnableTokenRevocation: true,
-        ...desiredClient(app),
-      }),
-    );
-    return { id: out.UserPoolClient!.ClientId! };
-  },
-  async update(ctx, live) {
-    const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
-    if (live.changes.some((c) => c.field === 'clientSecret')) {
-      // A secret cannot be added to a client: replace it (only with --allow-replace).
-      await clientStep.delete(ctx, live.record);
-      return clientStep.create(ctx);
-    }
-    const current = await describe(app, pool.id, live.record.id);
-    if (!current) return clientStep.create(ctx);
-    const cognito = await app.aws.cognito();
-    const want = desiredClient(app);
-    const input = { ...fullUpdate(current), ...want };
-    // A default redirect set by hand must stay one of the callback URLs, or Cognito refuses the update.
-    if (input.DefaultRedirectURI && !want.CallbackURLs.includes(input.DefaultRedirectURI)) input.DefaultRedirectURI = undefined;
-    await cognito.send(new UpdateUserPoolClientCommand(input));
-    return live.record;
-  },
-  async delete(ctx, record) {
-    const pool = ctx.get<UserPoolRecord>('userPool');
-    if (!pool) return;
-    const cognito = await ctx.app.aws.cognito();
-    await ignoreNotFound(cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: pool.id, ClientId: record.id })));
-  },
-};
+  name: (app) => app.names.client,
+  desired: desiredClient,
+  explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+});
