@@ -2,8 +2,8 @@
 // --show-secret the app clients' secrets are read live from Cognito (they are never stored).
 import { StateError } from '../errors.js';
 import { printJson, processIo, type Io } from '../ui/output.js';
+import { renderSummary, stdoutColors } from '../ui/summary.js';
 import { openLocal, outputsOf, type GlobalOpts } from './context.js';
-import { renderOutputs } from './render.js';
 import { openSecrets } from './token.js';
 
 export interface OutputsOpts extends GlobalOpts {
@@ -31,7 +31,7 @@ export async function runOutputs(o: OutputsOpts, io: Io = processIo()): Promise<
     printJson(io, { stack: state.stack, region: state.region, accountId: state.accountId, stateFile: local.stateFile, outputs });
     return 0;
   }
-  let text = renderOutputs(state, outputs, local.stateFile, `Stack ${state.stack} (${state.region}, account ${state.accountId}):`);
+  let text = renderSummary(state, outputs, local.stateFile, { headline: `Stack ${state.stack} (${state.region}, account ${state.accountId}):`, c: stdoutColors(io) });
   if (outputs.clientSecret) {
     text += `Secrets (read live from Cognito, never stored):\n  Client secret      ${outputs.clientSecret}\n`;
     if (outputs.m2mClientSecret) text += `  M2M client secret  ${outputs.m2mClientSecret}\n`;

@@ -6,35 +6,6 @@ import type { State } from '../state/schema.js';
 import { printJson, type Io } from '../ui/output.js';
 import type { GlobalOpts, Outputs, Session } from './context.js';
 
-export function renderOutputs(state: State, out: Outputs, stateFile: string, headline?: string, _tty = false): string {
-  const rows: [string, string | undefined][] = [
-    ['Invoke URL', out.invokeUrl],
-    ['Cognito domain', out.domain],
-    ['Authorize URL', out.authorizeUrl],
-    ['Token URL', out.tokenUrl],
-    ['Client id', out.clientId],
-    ['M2M client id', out.m2mClientId],
-    ['Scopes', out.scopes.join(' ')],
-    ['User', out.username],
-    ['User pool', out.userPoolId],
-    ['Lambda', out.functionName],
-    ['State file', stateFile],
-  ];
-  const w = Math.max(...rows.map(([k]) => k.length));
-  const lines = [headline ?? `Stack ${state.stack} is ready (${state.region}, account ${state.accountId}).`, ''];
-  for (const [k, v] of rows) if (v) lines.push(`  ${k.padEnd(w)}  ${v}`);
-  lines.push(
-    '',
-    'Next: get an access token (Postman, OAuth 2.0, grant type "Authorization Code", the URLs above,',
-    `client authentication "Send as Basic Auth header", scope "${out.scopes.join(' ')}"), then:`,
-    `  curl -H "Authorization: Bearer <access token>" ${out.invokeUrl ?? '<invoke URL>'}`,
-    `The client secret is not stored; read it with: aws cognito-idp describe-user-pool-client --user-pool-id ${out.userPoolId ?? '<pool>'} --client-id ${out.clientId ?? '<client>'} --region ${state.region}`,
-    `Tear it all down with: npx cognito-scope-setup destroy --stack ${state.stack}`,
-    '',
-  );
-  return lines.join('\n');
-}
-
 /** A step failed: say which, what AWS said, and how to resume. Exit 1. */
 export function failureResult(io: Io, g: GlobalOpts, session: Session, e: EngineFailure, command: string): number {
   const ctx = { endpoint: session.endpoint, profile: g.profile, region: session.state.region };

@@ -32,8 +32,8 @@ export function renderSummary(state: State, out: Outputs, stateFile: string, o: 
   const callback = state.inputs.callbackUrls[0] ?? '';
   const scope = out.scopes.join(' ');
   const user = out.username;
-  const endpointFlag = state.endpoint ? ` --endpoint-url ${state.endpoint}` : '';
-  const secretCmd = `aws cognito-idp describe-user-pool-client --user-pool-id ${out.userPoolId ?? '<pool id>'} --client-id ${out.clientId ?? '<client id>'} --region ${state.region}${endpointFlag} --query UserPoolClient.ClientSecret --output text`;
+  // Read live from Cognito (never stored); the state file knows region, endpoint and ids.
+  const secretCmd = `${cmd} outputs --show-secret${stackFlag}`;
   const lines: string[] = [c.bold(o.headline ?? `Stack ${state.stack} is ready (${state.region}, account ${state.accountId}).`), ''];
   lines.push(
     ...table([

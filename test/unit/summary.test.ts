@@ -65,7 +65,7 @@ describe('the summary', () => {
       Scope: 'hello-world-api/read.helloworld.message',
       'Client Authentication': 'Send as Basic Auth header',
     });
-    expect(text).toContain('aws cognito-idp describe-user-pool-client --user-pool-id us-east-1_AbCdEf --client-id client123 --region us-east-1 --query UserPoolClient.ClientSecret --output text');
+    expect(text).toContain('The client secret: npx cognito-scope-setup outputs --show-secret');
     expect(text).toContain('sign in as alice');
   });
 
@@ -81,7 +81,8 @@ describe('the summary', () => {
   it('never holds a secret, and names the stack and endpoint when they are not the defaults', () => {
     const e = state({ stack: 'demo', endpoint: 'http://127.0.0.1:4566' });
     const t = renderSummary(e, outputsOf(e), '/x.json');
-    expect(t).toContain('--endpoint-url http://127.0.0.1:4566 --query');
+    // The endpoint is in the state file: the secret command needs only the stack.
+    expect(t).toContain('npx cognito-scope-setup outputs --show-secret --stack demo');
     expect(t).toContain('npx cognito-scope-setup destroy --stack demo');
     expect(t).toContain('http://127.0.0.1:4566/oauth2/token');
     expect(t).not.toMatch(/secret[:=] *[A-Za-z0-9]{20,}/i);
