@@ -73,6 +73,9 @@ export function renderSummary(state: State, out: Outputs, stateFile: string, o: 
       `     curl -H "Authorization: Bearer $ACCESS_TOKEN" ${out.invokeUrl ?? '<invoke URL>'}`,
     );
   }
+  if (out.clientId) {
+    lines.push('', c.bold('Or let this tool do it') + ':', `  ${cmd} verify${stackFlag}    (sign in once in the browser; checks 401 without a token, 200 "Hello World!" with one)`, `  ${cmd} token${stackFlag}     (prints an access token)    ${cmd} export postman${stackFlag}`);
+  }
   lines.push('', `Check it: ${cmd} status${stackFlag}    Remove it: ${cmd} destroy${stackFlag}`, '');
   return lines.join('\n');
 }

@@ -133,3 +133,13 @@ describe('the plan', () => {
     ]);
   });
 });
+
+describe('summary next steps', () => {
+  it('points to verify, token and export postman for the same stack', () => {
+    const s = state({ stack: 'demo' });
+    const t = renderSummary(s, outputsOf(s), '/x.json');
+    expect(t).toContain('npx cognito-scope-setup verify --stack demo');
+    expect(t).toContain('npx cognito-scope-setup token --stack demo');
+    expect(t).toContain('npx cognito-scope-setup export postman --stack demo');
+  });
+});
