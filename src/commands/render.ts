@@ -18,7 +18,8 @@ export function failureResult(io: Io, g: GlobalOpts, session: Session, e: Engine
     : `Run the same command again to resume: npx cognito-scope-setup ${command} --stack ${session.state.stack}`;
   const step = e.results.find((r) => r.key === e.failedKey);
   io.stderr.write(`error: ${e.failedKey} failed: ${message}\n`);
-  if (hint) io.stderr.write(`hint: ${hint}\n`);
+  // The replacement line below already says what the hint would.
+  if (hint && !replaceNeeded) io.stderr.write(`hint: ${hint}\n`);
   io.stderr.write(`${resume}\n`);
   if (g.verbose && cause instanceof Error && cause.stack) io.stderr.write(`${(e.cause as Error)?.stack ?? cause.stack}\n`);
   if (g.json) {

@@ -34,7 +34,14 @@ export const userStep: Step<App, UserRecord> = {
     if (!pool || !username) return undefined;
     const cognito = await app.aws.cognito();
     const u = await orAbsent(cognito.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: username })));
-    if (!u) return undefined;
+    if (!u) {
+      // A new --username: the recorded user is replaced (deleted once the new one exists).
+      if (recorded?.id && recorded.id !== username) {
+        const old = await orAbsent(cognito.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: recorded.id })));
+        if (old) return { record: { id: recorded.id }, changes: [{ field: 'username', from: recorded.id, to: username, replace: true }] };
+      }
+      return undefined;
+    }
     const changes: Change[] = [];
     const email = u.UserAttributes?.find((a) => a.Name === 'email')?.Value;
     if (app.inputs.email && email !== app.inputs.email) changes.push({ field: 'email', from: email, to: app.inputs.email });
@@ -74,6 +81,11 @@ export const userStep: Step<App, UserRecord> = {
     const pool = ctx.get<UserPoolRecord>('userPool')!;
     const cognito = await app.aws.cognito();
     const Username = live.record.id;
+    if (live.changes.some((c) => c.field === 'username')) {
+      const created = await userStep.create(ctx);
+      await userStep.delete(ctx, live.record);
+      return created;
+    }
     if (live.changes.some((c) => c.field === 'password')) {
       if (!app.password) throw passwordNeeded(Username);
       await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.id, Username, Password: app.password, Permanent: true }));

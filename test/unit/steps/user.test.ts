@@ -175,3 +175,27 @@ describe('user.delete', () => {
     expect(cognitoMock.commandCalls(AdminDeleteUserCommand)[0].args[0].input).toEqual({ UserPoolId: POOL.id, Username: 'tester' });
   });
 });
+
+describe('user: a new --username replaces the recorded user', () => {
+  it('reads the recorded user as a replacement when the new name does not exist yet', async () => {
+    const h = makeHarness({ records: deps, password: PASSWORD });
+    cognitoMock.on(AdminGetUserCommand, { UserPoolId: POOL.id, Username: 'tester' }).rejects(awsError('UserNotFoundException'));
+    cognitoMock.on(AdminGetUserCommand, { UserPoolId: POOL.id, Username: 'old-user' }).resolves({ Username: 'old-user', UserStatus: 'CONFIRMED' });
+    const live = await userStep.read(h.ctx, { id: 'old-user' });
+    expect(live?.changes).toEqual([{ field: 'username', from: 'old-user', to: 'tester', replace: true }]);
+  });
+
+  it('update creates the new user, then deletes the old one', async () => {
+    const h = makeHarness({ records: deps, password: PASSWORD });
+    const rec = await userStep.update!(h.ctx, { record: { id: 'old-user' }, changes: [{ field: 'username', from: 'old-user', to: 'tester', replace: true }] });
+    expect(rec).toEqual({ id: 'tester' });
+    expect(sent(cognitoMock)).toEqual(['AdminCreateUserCommand', 'AdminSetUserPasswordCommand', 'AdminDeleteUserCommand']);
+    expect(cognitoMock.commandCalls(AdminDeleteUserCommand)[0].args[0].input).toEqual({ UserPoolId: POOL.id, Username: 'old-user' });
+  });
+
+  it('neither exists: the user is simply created', async () => {
+    const h = makeHarness({ records: deps, password: PASSWORD });
+    cognitoMock.on(AdminGetUserCommand).rejects(awsError('UserNotFoundException'));
+    await expect(userStep.read(h.ctx, { id: 'old-user' })).resolves.toBeUndefined();
+  });
+});
