@@ -66,7 +66,8 @@ export async function runInit(o: InitOpts, io: Io = processIo()): Promise<number
   const { g, local, config, inputs, prompts } = await gatherInputs(o, io, flags);
   if (o.printConfig) return printConfig(io, g, local, inputs);
   let password: string | undefined;
-  const userRecorded = local.recorded?.resources.user !== undefined;
+  // A recorded user under another name is replaced: the new one needs its password like any new user.
+  const userRecorded = local.recorded?.resources.user?.id === inputs.username;
   // Needed to create the user; when given anyway, it also repairs a user a crash left without one.
   if (inputs.userMode === 'password' && (!userRecorded || o.passwordStdin || io.env[PASSWORD_ENV] !== undefined)) {
     if (o.passwordStdin) password = await readStdin(io);
