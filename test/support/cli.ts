@@ -16,6 +16,15 @@ export interface CliResult {
   json<T = any>(): T;
 }
 
+/** stdout as the one JSON document it must be; otherwise an error that shows both streams. */
+export function parseStdout(code: number | null, stdout: string, stderr: string): any {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${code}):\n${stdout}\n--- stderr:\n${stderr}`);
+  }
+}
+
 export interface CliOptions {
   input?: string;
   env?: Record<string, string | undefined>;
@@ -62,13 +71,7 @@ export function spawnCli(args: string[], o: CliOptions = {}): SpawnedCli {
         signal,
         stdout,
         stderr,
-        json() {
-          try {
-            return JSON.parse(stdout);
-          } catch {
-            throw new Error(`stdout is not one JSON document (exit ${code}):\n${stdout}\n--- stderr:\n${stderr}`);
-          }
-        },
+        json: () => parseStdout(code, stdout, stderr),
       });
     });
   });

@@ -4,7 +4,7 @@
 // HTML form posted to /login; real Cognito's hosted UI is not scraped.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { BIN, REPO, type CliResult } from './cli.js';
+import { BIN, REPO, parseStdout, type CliResult } from './cli.js';
 
 export interface RunningCli {
   child: ChildProcess;
@@ -45,13 +45,7 @@ export function startCli(args: string[], o: { env: Record<string, string | undef
         code,
         stdout,
         stderr,
-        json() {
-          try {
-            return JSON.parse(stdout);
-          } catch {
-            throw new Error(`stdout is not one JSON document (exit ${code}):\n${stdout}\n--- stderr:\n${stderr}`);
-          }
-        },
+        json: () => parseStdout(code, stdout, stderr),
       });
     });
   });

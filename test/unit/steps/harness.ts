@@ -8,7 +8,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../../src/aws/clients.js';
-import { DEFAULT_SCOPE, TUTORIAL_CALLBACK, type Inputs } from '../../../src/config/schema.js';
+import type { Inputs } from '../../../src/config/schema.js';
+import { tutorialInputs } from '../../support/fixtures.js';
 import type { StepRecord } from '../../../src/engine/types.js';
 import { namesFor, partitionOf, TAG_KEY, type App, type Ctx } from '../../../src/steps/app.js';
 
@@ -25,20 +26,7 @@ export const OUR_TAG = { [TAG_KEY]: STACK };
 export const OUR_TAG_LIST = [{ Key: TAG_KEY, Value: STACK }];
 
 export function defaultInputs(stack = STACK): App['inputs'] {
-  return {
-    stack,
-    runtime: 'python3.13',
-    endpointType: 'EDGE',
-    stage: 'dev',
-    domainPrefix: `${stack}-ab12cd`,
-    resourceServerId: `${stack}-api`,
-    scopes: [{ ...DEFAULT_SCOPE }],
-    callbackUrls: [TUTORIAL_CALLBACK],
-    userMode: 'password',
-    username: 'tester',
-    email: 'tester@example.com',
-    domainPrefixGenerated: false,
-  };
+  return { ...tutorialInputs(stack, { username: 'tester', email: 'tester@example.com' }), domainPrefixGenerated: false };
 }
 
 export interface HarnessOptions {

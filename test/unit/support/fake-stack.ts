@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { DEFAULT_SCOPE, TUTORIAL_CALLBACK } from '../../../src/config/schema.js';
+import { tutorialInputs } from '../../support/fixtures.js';
 import { STATE_VERSION, TOOL, type State } from '../../../src/state/schema.js';
 import type { Io } from '../../../src/ui/output.js';
 
@@ -16,20 +16,7 @@ export function fakeState(over: Partial<State> = {}, resources: Record<string, R
     stack,
     region: 'us-east-1',
     accountId: '123456789012',
-    inputs: {
-      stack,
-      runtime: 'python3.13',
-      endpointType: 'EDGE',
-      stage: 'dev',
-      domainPrefix: `${stack}-ab12cd`,
-      resourceServerId: `${stack}-api`,
-      scopes: [{ ...DEFAULT_SCOPE }],
-      callbackUrls: [TUTORIAL_CALLBACK],
-      userMode: 'password',
-      username: 'alice',
-      email: 'alice@example.com',
-      loopbackPort: 8976,
-    },
+    inputs: tutorialInputs(stack, { loopbackPort: 8976 }),
     domainPrefixGenerated: true,
     resources: {
       api: { id: 'a1b2c3d4e5', rootResourceId: 'r00t' },
