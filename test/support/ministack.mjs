@@ -25,6 +25,19 @@ import { fileURLToPath } from 'node:url';
 /** The one place the emulator pin lives. Re-run test/support/probe-ministack.mjs when changing it. */
 export const MINISTACK_VERSION = '1.5.33';
 
+/**
+ * Every Python package the tests install into the venv, pinned, in one place: the emulator and
+ * AWS's own tools the tests use. Add a tool here (exact version); the venv is brought up to date
+ * whenever one of these is missing or at another version.
+ * - cryptography: ministack signs its Cognito tokens with it (without it they are unsigned).
+ * - cfn-lint: AWS's CloudFormation linter, run on every exported template.
+ */
+export const VENV_PACKAGES = {
+  ministack: MINISTACK_VERSION,
+  cryptography: '50.0.2',
+  'cfn-lint': '1.58.0',
+};
+
 /** Services ministack is started with (SERVICES env var). */
 export const MINISTACK_SERVICES = 'iam,sts,lambda,apigateway,cognito-idp,logs';
 
@@ -87,17 +100,25 @@ function tail(s, n = 4000) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Version of ministack installed in the venv, or null if the venv/package is missing.
+ * Version of ministack installed in the venv, or null if the venv/package is missing or any other
+ * package of VENV_PACKAGES is missing or at another version.
  * @returns {Promise<string | null>}
  */
 export async function installedMinistackVersion() {
   if (!fs.existsSync(VENV_PYTHON)) return null;
+  const want = JSON.stringify(VENV_PACKAGES);
   const r = await run(VENV_PYTHON, [
     '-c',
-    "import importlib.metadata as m; print(m.version('ministack')); import cryptography",
+    'import importlib.metadata as m, json, sys\n' +
+      'want = json.loads(sys.argv[1])\n' +
+      'def v(n):\n  try: return m.version(n)\n  except Exception: return None\n' +
+      'bad = [n for n, ver in want.items() if v(n) != ver]\n' +
+      'print(v("ministack") if not bad else "outdated:" + ",".join(bad))',
+    want,
   ]);
   if (r.code !== 0) return null;
-  return r.stdout.trim().split('\n')[0] || null;
+  const out = r.stdout.trim().split('\n')[0] || null;
+  return out && !out.startsWith('outdated:') ? out : null;
 }
 
 /** @param {number} pid */
@@ -208,23 +229,20 @@ export async function ensureMinistack() {
       log(`ministack in ${VENV_DIR} is ${current ?? 'missing'}, want ${MINISTACK_VERSION}`);
     }
 
-    log(`pip install ministack==${MINISTACK_VERSION} cryptography into ${VENV_DIR}`);
+    const pins = Object.entries(VENV_PACKAGES).map(([name, version]) => `${name}==${version}`);
+    log(`pip install ${pins.join(' ')} into ${VENV_DIR}`);
     const started = Date.now();
-    const p = await run(
-      VENV_PYTHON,
-      ['-m', 'pip', 'install', '--disable-pip-version-check', `ministack==${MINISTACK_VERSION}`, 'cryptography'],
-      { echo: true },
-    );
+    const p = await run(VENV_PYTHON, ['-m', 'pip', 'install', '--disable-pip-version-check', ...pins], { echo: true });
     if (p.code !== 0) {
       throw new Error(
-        `ministack: pip install ministack==${MINISTACK_VERSION} cryptography failed (exit ${p.code}):\n` +
+        `ministack: pip install ${pins.join(' ')} failed (exit ${p.code}):\n` +
           tail(p.stdout + p.stderr),
       );
     }
     const after = await installedMinistackVersion();
     if (after !== MINISTACK_VERSION) {
       throw new Error(
-        `ministack: after pip install, ${VENV_DIR} reports ministack ${after ?? '(not importable)'}, ` +
+        `ministack: after pip install, ${VENV_DIR} reports ${after ?? 'ministack missing or another package not at its pin'}, ` +
           `expected ${MINISTACK_VERSION}`,
       );
     }
