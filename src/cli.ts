@@ -185,6 +185,34 @@ Examples:
     program.setOptionValue('__exit', await run('export-postman', cmd.optsWithGlobals()));
   });
 
+  const cfn = exp
+    .command('cloudformation')
+    .description('write a CloudFormation template (YAML) of the live stack; --import: hand it over to CloudFormation in place')
+    .option('--out <file>', 'write the template to this file (default: stdout; with --import: ./<stack>.template.yaml)')
+    .option('--import', 'retain every resource and write the import change set files and the AWS CLI commands that hand the live stack over')
+    .addHelpText('after', `
+The stack is read live first, as status reads it; a stack that is not in sync is not exported.
+No secret is in the template. Users are not template resources.
+
+Examples:
+  $ npx cognito-scope-setup export cloudformation --out hello-world.yaml
+  $ npx cognito-scope-setup export cloudformation --import`);
+  globalOptions(cfn).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('export-cloudformation', cmd.optsWithGlobals()));
+  });
+
+  const forget = program
+    .command('forget')
+    .description('stop managing the stack: remove its state and delete nothing (after export cloudformation --import)')
+    .option('--untag', 'also remove the cognito-scope-setup:stack tag from its resources')
+    .addHelpText('after', `
+Examples:
+  $ npx cognito-scope-setup forget --stack demo
+  $ npx cognito-scope-setup forget --stack demo --untag --yes`);
+  globalOptions(forget).action(async (_o, cmd: Command) => {
+    program.setOptionValue('__exit', await run('forget', cmd.optsWithGlobals()));
+  });
+
   const outputs = program
     .command('outputs')
     .description("print the stack's outputs again from the state file; --show-secret adds the client secret, read live")
@@ -220,6 +248,10 @@ async function runCommand(name: string, opts: Record<string, unknown>): Promise<
       return (await import('./commands/export-postman.js')).runExportPostman(opts);
     case 'outputs':
       return (await import('./commands/outputs.js')).runOutputs(opts);
+    case 'export-cloudformation':
+      return (await import('./commands/export-cloudformation.js')).runExportCloudFormation(opts);
+    case 'forget':
+      return (await import('./commands/forget.js')).runForget(opts);
     default:
       throw new Error(`unknown command ${name}`);
   }

@@ -39,7 +39,7 @@ export const VENV_PACKAGES = {
 };
 
 /** Services ministack is started with (SERVICES env var). */
-export const MINISTACK_SERVICES = 'iam,sts,lambda,apigateway,cognito-idp,logs';
+export const MINISTACK_SERVICES = 'iam,sts,lambda,apigateway,cognito-idp,logs,cloudformation';
 
 /** Repository root (this file is <repo>/test/support/ministack.mjs). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -285,6 +285,9 @@ except (OSError, AttributeError, ValueError):
     pass
 sys.argv = ["ministack"]
 from ministack.app import main
+# CloudFormation import of the types ministack cannot import itself (see the module's docstring).
+sys.path.insert(0, os.environ["CSS_MINISTACK_EXT_DIR"])
+import ministack_cfn_import  # noqa: E402,F401
 sys.exit(main())
 `;
 
@@ -364,6 +367,7 @@ async function startOnce(port, opts) {
     PYTHONUNBUFFERED: '1',
     PYTHONDONTWRITEBYTECODE: '1',
     CSS_MINISTACK_PARENT_PID: String(process.pid),
+    CSS_MINISTACK_EXT_DIR: path.join(REPO_ROOT, 'test', 'support'),
     ...(opts.env ?? {}),
   });
 
