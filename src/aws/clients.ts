@@ -1,7 +1,8 @@
 // Lazy AWS SDK v3 client factory: a client (and its package) is loaded on first use only, so
 // `--help`, usage errors and validation never load the SDK. Every client talks to one endpoint
 // when --endpoint-url is set, and uses adaptive retries (Cognito's control plane is throttled
-// hard, about 15 requests per second per account). Each client class comes from its own tiny
+// hard, about 15 requests per second per account) under the per-operation retry policy of
+// ./retry.ts (a create whose answer was lost is never sent again by the SDK). Each client class comes from its own tiny
 // module in ./sdk/: a dynamic import of the package itself would load its whole index (every
 // command and shape, tens of kilobytes in the bundle) to reach one class.
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
@@ -31,8 +32,9 @@ export interface AwsClients {
 function baseConfig(o: ConnectionOptions) {
   const cfg: Record<string, unknown> = {
     region: o.region,
-    retryMode: 'adaptive',
     maxAttempts: o.maxAttempts ?? 8,
+    // A request that hangs is an outcome-unknown failure like a reset, not a wait for ever.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
   };
   if (o.profile) cfg.profile = o.profile;
   if (o.endpoint) {
@@ -55,29 +57,34 @@ export function createClients(o: ConnectionOptions): AwsClients {
     }
     return p as Promise<T>;
   };
-  const cfg = baseConfig(o);
+  const base = baseConfig(o);
+  // Each client its own strategy (and so its own adaptive rate limiter), as the SDK does.
+  const withPolicy = async <T extends object>(make: (cfg: Record<string, unknown>) => T): Promise<T> => {
+    const { PolicyRetryStrategy, applyRetryPolicies } = await import('./retry.js');
+    return applyRetryPolicies(make({ ...base, retryStrategy: new PolicyRetryStrategy(o.maxAttempts ?? 8) }) as T & Parameters<typeof applyRetryPolicies>[0]);
+  };
   return {
     region: o.region,
     endpoint: o.endpoint,
     iam: lazy('iam', async () => {
       const { IAMClient } = await import('./sdk/iam.js');
-      return new IAMClient(cfg);
+      return withPolicy((cfg) => new IAMClient(cfg));
     }),
     lambda: lazy('lambda', async () => {
       const { LambdaClient } = await import('./sdk/lambda.js');
-      return new LambdaClient(cfg);
+      return withPolicy((cfg) => new LambdaClient(cfg));
     }),
     apigw: lazy('apigw', async () => {
       const { APIGatewayClient } = await import('./sdk/api-gateway.js');
-      return new APIGatewayClient(cfg);
+      return withPolicy((cfg) => new APIGatewayClient(cfg));
     }),
     cognito: lazy('cognito', async () => {
       const { CognitoIdentityProviderClient } = await import('./sdk/cognito.js');
-      return new CognitoIdentityProviderClient(cfg);
+      return withPolicy((cfg) => new CognitoIdentityProviderClient(cfg));
     }),
     sts: lazy('sts', async () => {
       const { STSClient } = await import('./sdk/sts.js');
-      return new STSClient(cfg);
+      return withPolicy((cfg) => new STSClient(cfg));
     }),
     destroy() {
       for (const p of cache.values()) void p.then((c) => c.destroy(), () => undefined);

@@ -8,6 +8,7 @@ import {
   UpdateRestApiCommand,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
+import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { TAG_KEY, assertOwned, tagsObject, type App } from './app.js';
@@ -67,14 +68,19 @@ export const apiStep: Step<App, ApiRecord> = {
   async create(ctx) {
     const { app } = ctx;
     const apigw = await app.aws.apigw();
-    const api = await apigw.send(
+    const { value: api } = await createOrAdopt({
+      what: `REST API ${app.names.api}`,
+      note: ctx.note,
+      find: () => findByName(app),
+      create: () => apigw.send(
       new CreateRestApiCommand({
         name: app.names.api,
         description: 'Hello World API protected by a Cognito custom scope (cognito-scope-setup)',
         endpointConfiguration: { types: [app.inputs.endpointType] },
         tags: tagsObject(app),
       }),
-    );
+    ),
+    });
     await ctx.checkpoint({ id: api.id! });
     return { id: api.id!, rootResourceId: await rootResourceId(app, api) };
   },

@@ -8,6 +8,7 @@ import {
   type Authorizer,
   type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
+import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { sameSet, type App } from './app.js';
@@ -18,6 +19,13 @@ export const IDENTITY_SOURCE = 'method.request.header.Authorization';
 
 export interface AuthorizerRecord extends Record<string, unknown> {
   id: string;
+}
+
+/** The API's authorizers with our name. */
+async function byName(app: App, restApiId: string): Promise<Authorizer[]> {
+  const apigw = await app.aws.apigw();
+  const list = await orAbsent(apigw.send(new GetAuthorizersCommand({ restApiId, limit: 500 })));
+  return (list?.items ?? []).filter((x) => x.name === app.names.authorizer);
 }
 
 export const authorizerStep: Step<App, AuthorizerRecord> = {
@@ -32,10 +40,7 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
     if (!api) return undefined;
     const apigw = await app.aws.apigw();
     let a: Authorizer | undefined = recorded?.id ? await orAbsent(apigw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: recorded.id }))) : undefined;
-    if (!a) {
-      const list = await orAbsent(apigw.send(new GetAuthorizersCommand({ restApiId: api.id, limit: 500 })));
-      a = list?.items?.find((x) => x.name === app.names.authorizer);
-    }
+    if (!a) a = (await byName(app, api.id))[0];
     if (!a) return undefined;
     const changes: Change[] = [];
     if (a.type !== 'COGNITO_USER_POOLS') changes.push({ field: 'type', from: a.type, to: 'COGNITO_USER_POOLS', replace: true });
@@ -50,7 +55,12 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
     const api = ctx.get<ApiRecord>('api')!;
     const pool = ctx.get<UserPoolRecord>('userPool')!;
     const apigw = await app.aws.apigw();
-    const out = await apigw.send(
+    const { value: out } = await createOrAdopt({
+      what: `authorizer ${app.names.authorizer}`,
+      note: ctx.note,
+      // By name within our own REST API, pointing at this pool.
+      find: async () => (await byName(app, api.id)).find((a) => sameSet(a.providerARNs, [pool.arn])),
+      create: () => apigw.send(
       new CreateAuthorizerCommand({
         restApiId: api.id,
         name: app.names.authorizer,
@@ -58,7 +68,8 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
         providerARNs: [pool.arn],
         identitySource: IDENTITY_SOURCE,
       }),
-    );
+    ),
+    });
     return { id: out.id! };
   },
   async update(ctx, live) {

@@ -10,6 +10,7 @@ import {
   type UpdateUserPoolClientCommandInput,
   type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { loopbackCallbackUrl } from '../config/schema.js';
 import type { Change, Step } from '../engine/types.js';
@@ -132,7 +133,12 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
       const { app } = ctx;
       const pool = ctx.get<UserPoolRecord>('userPool')!;
       const cognito = await app.aws.cognito();
-      const out = await cognito.send(
+      const { value: client } = await createOrAdopt({
+        what: `app client ${spec.name(app)}`,
+        note: ctx.note,
+        // Clients carry no tags: one with this name in our own pool is ours.
+        find: () => findByName(app, pool.id, spec.name(app)),
+        create: async () => (await cognito.send(
         new CreateUserPoolClientCommand({
           UserPoolId: pool.id,
           ClientName: spec.name(app),
@@ -142,8 +148,9 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
           EnableTokenRevocation: true,
           ...spec.desired(app),
         }),
-      );
-      return { id: out.UserPoolClient!.ClientId! };
+      )).UserPoolClient!,
+      });
+      return { id: client.ClientId! };
     },
     async update(ctx, live) {
       const { app } = ctx;

@@ -1,6 +1,8 @@
 // Deploys the API to the stage (tutorial step 7). Any change to the method, its integration or
 // the authorizer needs a new deployment, or the stage keeps serving the old configuration.
-import { CreateDeploymentCommand, DeleteStageCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { randomBytes } from 'node:crypto';
+import { CreateDeploymentCommand, DeleteStageCommand, GetDeploymentsCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App } from './app.js';
@@ -48,7 +50,22 @@ export const deploymentStep: Step<App, DeploymentRecord> = {
     const api = ctx.get<ApiRecord>('api')!;
     const method = ctx.get<MethodRecord>('method')!;
     const apigw = await app.aws.apigw();
-    const out = await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: app.inputs.stage, description: `cognito-scope-setup ${method.fingerprint}` }));
+    // A description no other deployment has, so a deployment whose answer was lost is found by it.
+    const description = `cognito-scope-setup ${method.fingerprint} ${randomBytes(4).toString('hex')}`;
+    const { value: out } = await createOrAdopt({
+      what: `deployment to stage ${app.inputs.stage}`,
+      note: ctx.note,
+      find: async () => {
+        for (let position: string | undefined, first = true; first || position; first = false) {
+          const page = await apigw.send(new GetDeploymentsCommand({ restApiId: api.id, limit: 500, position }));
+          const hit = page.items?.find((d) => d.description === description);
+          if (hit) return hit;
+          position = page.position;
+        }
+        return undefined;
+      },
+      create: () => apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: app.inputs.stage, description })),
+    });
     return { id: app.inputs.stage, deploymentId: out.id!, fingerprint: method.fingerprint };
   },
   async update(ctx, live) {

@@ -7,6 +7,7 @@ import {
   DescribeUserPoolDomainCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CliError } from '../errors.js';
+import { createOrAdopt } from '../aws/create.js';
 import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Step } from '../engine/types.js';
 import type { App } from './app.js';
@@ -57,17 +58,29 @@ export const domainStep: Step<App, DomainRecord> = {
     const pool = ctx.get<UserPoolRecord>('userPool')!;
     const cognito = await app.aws.cognito();
     const Domain = app.inputs.domainPrefix;
-    try {
-      await cognito.send(new CreateUserPoolDomainCommand({ Domain, UserPoolId: pool.id, ManagedLoginVersion: 1 }));
-    } catch (e) {
-      const msg = (e as Error).message ?? '';
-      if (/already (associated|exists)/i.test(msg) || errorName(e) === 'InvalidParameterException' && /domain/i.test(msg)) {
-        // Ours already (a crash after the call)? Then adopt; else someone else has it.
-        if ((await domainOwner(app, Domain)) !== pool.id) {
-          throw new CliError('DOMAIN_TAKEN', `The domain prefix "${Domain}" is already used by another user pool (prefixes are unique per region across all AWS accounts).`, 'Pick another one with --domain-prefix, then run init again.', 1, { cause: e });
-        }
-      } else throw e;
-    }
+    const taken = (cause?: unknown) =>
+      new CliError('DOMAIN_TAKEN', `The domain prefix "${Domain}" is already used by another user pool (prefixes are unique per region across all AWS accounts).`, 'Pick another one with --domain-prefix, then run init again.', 1, { cause });
+    let answer: unknown;
+    await createOrAdopt({
+      what: `domain ${Domain}`,
+      note: ctx.note,
+      // The prefix is the key: ours when it belongs to our pool (a crash or a lost answer after the call).
+      find: async () => {
+        const owner = await domainOwner(app, Domain);
+        if (owner && owner !== pool.id) throw taken(answer);
+        return owner ? true : undefined;
+      },
+      exists: (e) => {
+        const msg = (e as Error).message ?? '';
+        const exists = /already (associated|exists)/i.test(msg) || (errorName(e) === 'InvalidParameterException' && /domain/i.test(msg));
+        if (exists) answer = e;
+        return exists;
+      },
+      create: async () => (await cognito.send(new CreateUserPoolDomainCommand({ Domain, UserPoolId: pool.id, ManagedLoginVersion: 1 })), true),
+    }).catch((e: unknown) => {
+      // "Already associated" and not ours: someone else has the prefix.
+      throw e === answer ? taken(e) : e;
+    });
     return { id: Domain };
   },
   async update(ctx, live) {

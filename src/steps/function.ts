@@ -8,6 +8,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { CliError } from '../errors.js';
+import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent, retryIamPropagation } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { assertOwned, tagsObject } from './app.js';
@@ -71,7 +72,17 @@ export const functionStep: Step<App, FunctionRecord> = {
     const lambda = await app.aws.lambda();
     const role = ctx.get<RoleRecord>('role')!;
     const code = lambdaCode(app.inputs.runtime);
-    const out = await retryIamPropagation(
+    const { value: out } = await createOrAdopt({
+      what: `Lambda function ${app.names.function}`,
+      note: ctx.note,
+      // By its name (unique in the region), when it is ours.
+      find: async () => {
+        const got = await orAbsent(lambda.send(new GetFunctionCommand({ FunctionName: app.names.function })));
+        if (!got?.Configuration) return undefined;
+        assertOwned(app, 'Lambda function', app.names.function, got.Tags);
+        return got.Configuration;
+      },
+      create: () => retryIamPropagation(
       () =>
         lambda.send(
           new CreateFunctionCommand({
@@ -87,7 +98,8 @@ export const functionStep: Step<App, FunctionRecord> = {
           }),
         ),
       (ms) => ctx.note(`waiting for the new IAM role to propagate to Lambda (${Math.round(ms / 1000)} s)`),
-    );
+    ),
+    });
     const record = { id: app.names.function, arn: out.FunctionArn! };
     await ctx.checkpoint(record);
     if (out.State !== 'Active') await waitUntilReady(lambda, app.names.function, 'active');

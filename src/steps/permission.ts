@@ -1,5 +1,6 @@
 // Lets API Gateway invoke the function, from this API's GET / only. Without it the API answers 500.
 import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App } from './app.js';
@@ -22,6 +23,15 @@ interface Statement {
   Condition?: { ArnLike?: Record<string, string> };
 }
 
+/** Our statement in the function's resource policy (by its statement id), if there is one. */
+async function statement(app: App, functionName: string): Promise<Statement | undefined> {
+  const lambda = await app.aws.lambda();
+  const got = await orAbsent(lambda.send(new GetPolicyCommand({ FunctionName: functionName })));
+  if (!got?.Policy) return undefined;
+  const statements: Statement[] = JSON.parse(got.Policy).Statement ?? [];
+  return statements.find((s) => s.Sid === app.names.permissionSid);
+}
+
 export const permissionStep: Step<App, PermissionRecord> = {
   key: 'permission',
   title: 'Invoke permission for API Gateway',
@@ -32,11 +42,7 @@ export const permissionStep: Step<App, PermissionRecord> = {
     const fn = ctx.get<FunctionRecord>('function');
     const api = ctx.get<ApiRecord>('api');
     if (!fn) return undefined;
-    const lambda = await app.aws.lambda();
-    const got = await orAbsent(lambda.send(new GetPolicyCommand({ FunctionName: fn.id })));
-    if (!got?.Policy) return undefined;
-    const statements: Statement[] = JSON.parse(got.Policy).Statement ?? [];
-    const st = statements.find((s) => s.Sid === app.names.permissionSid);
+    const st = await statement(app, fn.id);
     if (!st) return undefined;
     const have = st.Condition?.ArnLike?.['AWS:SourceArn'];
     // No REST API yet (a plan where it is still to be created): the statement must name the new one.
@@ -53,7 +59,16 @@ export const permissionStep: Step<App, PermissionRecord> = {
     const api = ctx.get<ApiRecord>('api')!;
     const lambda = await app.aws.lambda();
     const SourceArn = sourceArn(app, api.id);
-    await lambda.send(
+    await createOrAdopt({
+      what: `invoke permission ${app.names.permissionSid}`,
+      note: ctx.note,
+      // The statement id is the key: adopted when it grants exactly this.
+      find: async () => {
+        const st = await statement(app, fn.id);
+        const principal = typeof st?.Principal === 'string' ? st.Principal : st?.Principal?.Service;
+        return st && st.Condition?.ArnLike?.['AWS:SourceArn'] === SourceArn && principal === 'apigateway.amazonaws.com' ? true : undefined;
+      },
+      create: async () => (await lambda.send(
       new AddPermissionCommand({
         FunctionName: fn.id,
         StatementId: app.names.permissionSid,
@@ -61,7 +76,8 @@ export const permissionStep: Step<App, PermissionRecord> = {
         Principal: 'apigateway.amazonaws.com',
         SourceArn,
       }),
-    );
+    ), true),
+    });
     return { id: app.names.permissionSid, sourceArn: SourceArn };
   },
   async update(ctx, live) {

@@ -6,6 +6,7 @@ import {
   UpdateResourceServerCommand,
   type ResourceServerType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { VERIFY_NOACCESS_SCOPE } from '../config/schema.js';
 import type { Change, Step } from '../engine/types.js';
@@ -58,11 +59,15 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
     const cognito = await app.aws.cognito();
     const Identifier = app.inputs.resourceServerId;
     const Scopes = serverScopes(app);
-    try {
-      await cognito.send(new CreateResourceServerCommand({ UserPoolId: pool.id, Identifier, Name: app.names.resourceServer, Scopes }));
-    } catch (e) {
-      // Created by a run that crashed before recording it: converge it instead.
-      if (!/already exists/i.test((e as Error).message ?? '')) throw e;
+    const { value: rs, adopted } = await createOrAdopt<ResourceServerType>({
+      what: `resource server ${Identifier}`,
+      note: ctx.note,
+      // The identifier is the key within our pool.
+      find: () => describe(app, pool.id, Identifier),
+      create: async () => (await cognito.send(new CreateResourceServerCommand({ UserPoolId: pool.id, Identifier, Name: app.names.resourceServer, Scopes })))?.ResourceServer ?? { Identifier, Name: app.names.resourceServer, Scopes },
+    });
+    // Found rather than made (left by a run that crashed before recording it): converge it.
+    if (adopted && (rs.Name !== app.names.resourceServer || (rs.Scopes ?? []).map(scopeKey).sort().join('\n') !== Scopes.map(scopeKey).sort().join('\n'))) {
       await cognito.send(new UpdateResourceServerCommand({ UserPoolId: pool.id, Identifier, Name: app.names.resourceServer, Scopes }));
     }
     return { id: Identifier };

@@ -10,7 +10,9 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   ListRoleTagsCommand,
+  type Role,
 } from '@aws-sdk/client-iam';
+import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Step } from '../engine/types.js';
 import { assertOwned, tagsList, type App } from './app.js';
@@ -26,6 +28,18 @@ export interface RoleRecord extends Record<string, unknown> {
   arn: string;
 }
 
+/** The role by its name, when it is ours (a same-named role of someone else's: ConflictError). */
+async function ownedRole(app: App): Promise<Role | undefined> {
+  const iam = await app.aws.iam();
+  const name = app.names.role;
+  const got = await orAbsent(iam.send(new GetRoleCommand({ RoleName: name })));
+  if (!got?.Role) return undefined;
+  let tags = got.Role.Tags;
+  if (!tags) tags = (await iam.send(new ListRoleTagsCommand({ RoleName: name }))).Tags;
+  assertOwned(app, 'IAM role', name, Object.fromEntries((tags ?? []).map((t) => [t.Key!, t.Value])));
+  return got.Role;
+}
+
 export const roleStep: Step<App, RoleRecord> = {
   key: 'role',
   title: 'IAM execution role',
@@ -34,33 +48,32 @@ export const roleStep: Step<App, RoleRecord> = {
     const { app } = ctx;
     const iam = await app.aws.iam();
     const name = app.names.role;
-    const [got, attached] = await Promise.all([
-      orAbsent(iam.send(new GetRoleCommand({ RoleName: name }))),
-      orAbsent(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))),
-    ]);
-    if (!got?.Role) return undefined;
-    let tags = got.Role.Tags;
-    if (!tags) tags = (await iam.send(new ListRoleTagsCommand({ RoleName: name }))).Tags;
-    assertOwned(app, 'IAM role', name, Object.fromEntries((tags ?? []).map((t) => [t.Key!, t.Value])));
+    const [role, attached] = await Promise.all([ownedRole(app), orAbsent(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })))]);
+    if (!role) return undefined;
     const policy = basicExecutionPolicyArn(app);
     const has = (attached?.AttachedPolicies ?? []).some((p) => p.PolicyArn === policy);
     return {
-      record: { id: name, arn: got.Role.Arn! },
+      record: { id: name, arn: role.Arn! },
       changes: has ? [] : [{ field: 'attachedPolicies', from: (attached?.AttachedPolicies ?? []).map((p) => p.PolicyArn), to: [policy] }],
     };
   },
   async create(ctx) {
     const { app } = ctx;
     const iam = await app.aws.iam();
-    const out = await iam.send(
+    const { value: arn } = await createOrAdopt({
+      what: `IAM role ${app.names.role}`,
+      note: ctx.note,
+      find: async () => (await ownedRole(app))?.Arn,
+      create: async () => (await iam.send(
       new CreateRoleCommand({
         RoleName: app.names.role,
         AssumeRolePolicyDocument: TRUST_POLICY,
         Description: `Execution role of ${app.names.function} (cognito-scope-setup)`,
         Tags: tagsList(app),
       }),
-    );
-    const record = { id: app.names.role, arn: out.Role!.Arn! };
+    )).Role!.Arn!,
+    });
+    const record = { id: app.names.role, arn };
     await ctx.checkpoint(record);
     await iam.send(new AttachRolePolicyCommand({ RoleName: app.names.role, PolicyArn: basicExecutionPolicyArn(app) }));
     return record;

@@ -7,6 +7,7 @@ import {
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CliError } from '../errors.js';
+import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Step } from '../engine/types.js';
 import { TAG_KEY, assertOwned, tagsObject, type App } from './app.js';
@@ -55,7 +56,11 @@ export const userPoolStep: Step<App, UserPoolRecord> = {
   async create(ctx) {
     const { app } = ctx;
     const cognito = await app.aws.cognito();
-    const out = await cognito.send(
+    const { value: pool } = await createOrAdopt({
+      what: `user pool ${app.names.userPool}`,
+      note: ctx.note,
+      find: () => findByName(app),
+      create: async () => (await cognito.send(
       new CreateUserPoolCommand({
         PoolName: app.names.userPool,
         MfaConfiguration: 'OFF',
@@ -66,8 +71,8 @@ export const userPoolStep: Step<App, UserPoolRecord> = {
         DeletionProtection: 'INACTIVE',
         UserPoolTags: tagsObject(app),
       }),
-    );
-    const pool = out.UserPool!;
+    )).UserPool!,
+    });
     return { id: pool.Id!, arn: pool.Arn ?? `arn:${app.partition}:cognito-idp:${app.region}:${app.accountId}:userpool/${pool.Id}` };
   },
   async delete(ctx, record) {

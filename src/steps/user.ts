@@ -9,7 +9,8 @@ import {
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CliError } from '../errors.js';
-import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
+import { createOrAdopt } from '../aws/create.js';
+import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App } from './app.js';
 import type { UserPoolRecord } from './user-pool.js';
@@ -58,19 +59,24 @@ export const userStep: Step<App, UserRecord> = {
     if (!invite && !app.password) throw passwordNeeded(Username);
     const attrs: AttributeType[] = [];
     if (app.inputs.email) attrs.push({ Name: 'email', Value: app.inputs.email }, { Name: 'email_verified', Value: 'true' });
-    try {
-      await cognito.send(
-        new AdminCreateUserCommand({
-          UserPoolId: pool.id,
-          Username,
-          UserAttributes: attrs,
-          ...(invite ? { DesiredDeliveryMediums: ['EMAIL'] } : { MessageAction: 'SUPPRESS' }),
-        }),
-      );
-    } catch (e) {
-      // Created by a run that crashed before recording it: carry on with setting the password.
-      if (errorName(e) !== 'UsernameExistsException') throw e;
-    }
+    // The user name is the key within our pool. Created by a run that crashed before recording it,
+    // or by this one when the answer was lost: carry on with setting the password.
+    await createOrAdopt({
+      what: `user ${Username}`,
+      note: ctx.note,
+      find: async () => ((await orAbsent(cognito.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username })))) ? true : undefined),
+      create: async () => (
+        await cognito.send(
+          new AdminCreateUserCommand({
+            UserPoolId: pool.id,
+            Username,
+            UserAttributes: attrs,
+            ...(invite ? { DesiredDeliveryMediums: ['EMAIL'] } : { MessageAction: 'SUPPRESS' }),
+          }),
+        ),
+        true
+      ),
+    });
     if (!invite) {
       await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.id, Username, Password: app.password, Permanent: true }));
     }

@@ -44,6 +44,8 @@ describe('resourceServer.create', () => {
   it('converges a server that already exists (a crash before recording it)', async () => {
     const h = makeHarness({ records: { userPool: POOL }, inputs: { scopes: SCOPES } });
     cognitoMock.on(CreateResourceServerCommand).rejects(new InvalidParameterException({ message: `${ID} already exists in user pool ${POOL.id}.`, $metadata: {} }));
+    // Read back: there it is, with the scopes that run asked for.
+    cognitoMock.on(DescribeResourceServerCommand).resolves({ ResourceServer: { UserPoolId: POOL.id, Identifier: ID, Name: NAME, Scopes: [] } });
     await expect(resourceServerStep.create(h.ctx)).resolves.toEqual({ id: ID });
     expect(cognitoMock.commandCalls(UpdateResourceServerCommand)[0].args[0].input).toEqual({ UserPoolId: POOL.id, Identifier: ID, Name: NAME, Scopes: AWS_SCOPES });
   });

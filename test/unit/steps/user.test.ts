@@ -59,6 +59,7 @@ describe('user.create (password mode)', () => {
   it('carries on with setting the password when the user already exists', async () => {
     const h = makeHarness({ records: deps, password: PASSWORD });
     cognitoMock.on(AdminCreateUserCommand).rejects(new UsernameExistsException({ message: 'User account already exists', $metadata: {} }));
+    cognitoMock.on(AdminGetUserCommand).resolves({ Username: 'tester', UserStatus: 'FORCE_CHANGE_PASSWORD' });
     await expect(userStep.create(h.ctx)).resolves.toEqual({ id: 'tester' });
     expect(cognitoMock.commandCalls(AdminSetUserPasswordCommand)[0].args[0].input).toEqual({ UserPoolId: POOL.id, Username: 'tester', Password: PASSWORD, Permanent: true });
   });
