@@ -3,6 +3,7 @@
 // steps, which use it) is imported only once the local checks passed: a usage error never loads it.
 import { createClients, resolveRegion, type AwsClients } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
+import type { GlobalArgs } from '../config/fields.js';
 import { resolveInputs, validateConnection, validateStack, type RawInputs } from '../config/resolve.js';
 import type { Inputs } from '../config/schema.js';
 import type { EngineOptions } from '../engine/engine.js';
@@ -12,18 +13,8 @@ import { STATE_VERSION, TOOL, type State } from '../state/schema.js';
 import { loadState, lockState, saveState, stateFileFor } from '../state/store.js';
 import { namesFor, partitionOf, type App } from '../steps/app.js';
 
-export interface GlobalOpts {
-  stack?: string;
-  state?: string;
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  json?: boolean;
-  yes?: boolean;
-  /** commander's --no-input sets this to false. */
-  input?: boolean;
-  verbose?: boolean;
-}
+/** The global flags (config/fields.ts GLOBAL_FIELDS), as every command receives them. */
+export type GlobalOpts = GlobalArgs;
 
 export interface LocalStack {
   stack: string;
@@ -72,7 +63,7 @@ export interface OpenOptions {
 export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptions): Promise<Session> {
   const { stack, stateFile, recorded } = local;
   const inputs = o.resolved ?? resolveInputs({ flags: { ...o.flags, stack }, config: o.config, recorded: recorded?.inputs });
-  if (recorded && !o.flags?.domainPrefix && !o.config?.domainPrefix) inputs.domainPrefixGenerated = recorded.domainPrefixGenerated;
+  if (recorded && !o.resolved && !o.flags?.domainPrefix && !o.config?.domainPrefix) inputs.domainPrefixGenerated = recorded.domainPrefixGenerated;
 
   const region = await resolveRegion(g.region ?? recorded?.region, g.profile);
   if (!region) throw new UsageError(['--region: no AWS region is configured; pass --region (for example --region us-east-1) or set AWS_REGION']);

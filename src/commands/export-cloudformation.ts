@@ -6,65 +6,48 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { readAll } from '../engine/engine.js';
-import { CliError, StateError } from '../errors.js';
+import type { ArgsOf, CFN_FIELDS } from '../config/fields.js';
+import { CliError } from '../errors.js';
 import { buildImport, buildTemplate, type ExportModel, type NotImported } from '../export/cloudformation.js';
 import { toYaml } from '../export/yaml.js';
-import { printJson, processIo, type Io } from '../ui/output.js';
-import { openLocal, openSession, type GlobalOpts, type Session } from './context.js';
+import type { Session } from './context.js';
+import { EXIT } from './exit-codes.js';
+import type { Handler } from './kernel.js';
 
-export interface ExportCfnOpts extends GlobalOpts {
-  out?: string;
-  import?: boolean;
-}
+export type ExportCfnOpts = ArgsOf<typeof CFN_FIELDS>;
 
-export async function runExportCloudFormation(o: ExportCfnOpts, io: Io = processIo()): Promise<number> {
-  const local = openLocal(o);
-  if (!local.recorded) {
-    throw new StateError(`No state file for stack "${local.stack}" at ${local.stateFile}.`, `Run init first, or pass --state / --stack for an existing stack.`, 'NO_STATE');
-  }
-  const session = await openSession(o, local, { lock: false, writeState: false });
-  try {
-    const model = await liveModel(session);
-    const stack = session.state.stack;
-    if (!o.import) {
-      const { template, comments } = buildTemplate(model);
-      const yaml = toYaml(template, comments);
-      if (o.out) {
-        const file = await write(o.out, yaml);
-        if (o.json) printJson(io, { stack, template: file, resources: Object.keys(template.Resources as object).length });
-        else io.stdout.write(`${file}\n`);
-        io.stderr.write(`Wrote the CloudFormation template of stack ${stack} to ${file}.\n`);
-      } else if (o.json) {
-        printJson(io, { stack, template });
-      } else {
-        io.stdout.write(yaml);
-      }
-      return 0;
+export const handler: Handler<ExportCfnOpts> = async (ctx) => {
+  const { args: o, io } = ctx;
+  const session = await ctx.session();
+  const model = await liveModel(session);
+  const stack = session.state.stack;
+  if (!o.import) {
+    const { template, comments } = buildTemplate(model);
+    const yaml = toYaml(template, comments);
+    if (o.out) {
+      const file = await write(o.out, yaml);
+      io.stderr.write(`Wrote the CloudFormation template of stack ${stack} to ${file}.\n`);
+      return { exit: EXIT.OK, json: { stack, template: file, resources: Object.keys(template.Resources as object).length }, text: `${file}\n` };
     }
-    const plan = buildImport(model);
-    const base = (o.out ?? `${stack}.template.yaml`).replace(/\.ya?ml$|\.json$/, '');
-    const templateFile = await write(`${base}.yaml`, toYaml(plan.template, plan.comments));
-    const importFile = await write(`${base}.import.yaml`, toYaml(plan.importTemplate, [`The import change set's template for stack "${stack}": only what CloudFormation imports, no Outputs.`, `After the import, update the stack with ${templateFile}.`]));
-    const resourcesFile = await write(`${base}.resources-to-import.json`, `${JSON.stringify(plan.resourcesToImport, null, 2)}\n`);
-    const commands = handOverCommands({ stack, region: session.state.region, endpoint: session.endpoint, templateFile, importFile, resourcesFile, notImported: plan.notImported, fn: model.fn.name });
-    if (o.json) {
-      printJson(io, { stack, template: templateFile, importTemplate: importFile, resourcesToImport: resourcesFile, imported: plan.resourcesToImport, notImported: plan.notImported, commands });
-    } else {
-      const lines = [
-        `Wrote ${templateFile}, ${importFile} and ${resourcesFile}.`,
-        `${plan.resourcesToImport.length} resources are imported in place (every one with DeletionPolicy and UpdateReplacePolicy Retain).`,
-        ...(plan.notImported.length ? ['', 'Not imported:', ...plan.notImported.map((n) => `  ${n.logicalId} (${n.type}, ${n.live}): ${n.reason}; ${n.todo}`)] : []),
-        '',
-        'Hand the stack over to CloudFormation (nothing is recreated):',
-        ...commands.map((c) => `  ${c}`),
-      ];
-      io.stdout.write(`${lines.join('\n')}\n`);
-    }
-    return 0;
-  } finally {
-    await session.release();
+    return { exit: EXIT.OK, json: { stack, template }, text: yaml };
   }
-}
+  const plan = buildImport(model);
+  const base = (o.out ?? `${stack}.template.yaml`).replace(/\.ya?ml$|\.json$/, '');
+  const templateFile = await write(`${base}.yaml`, toYaml(plan.template, plan.comments));
+  const importFile = await write(`${base}.import.yaml`, toYaml(plan.importTemplate, [`The import change set's template for stack "${stack}": only what CloudFormation imports, no Outputs.`, `After the import, update the stack with ${templateFile}.`]));
+  const resourcesFile = await write(`${base}.resources-to-import.json`, `${JSON.stringify(plan.resourcesToImport, null, 2)}\n`);
+  const commands = handOverCommands({ stack, region: session.state.region, endpoint: session.endpoint, templateFile, importFile, resourcesFile, notImported: plan.notImported, fn: model.fn.name });
+  const json = { stack, template: templateFile, importTemplate: importFile, resourcesToImport: resourcesFile, imported: plan.resourcesToImport, notImported: plan.notImported, commands };
+  const lines = [
+    `Wrote ${templateFile}, ${importFile} and ${resourcesFile}.`,
+    `${plan.resourcesToImport.length} resources are imported in place (every one with DeletionPolicy and UpdateReplacePolicy Retain).`,
+    ...(plan.notImported.length ? ['', 'Not imported:', ...plan.notImported.map((n) => `  ${n.logicalId} (${n.type}, ${n.live}): ${n.reason}; ${n.todo}`)] : []),
+    '',
+    'Hand the stack over to CloudFormation (nothing is recreated):',
+    ...commands.map((c) => `  ${c}`),
+  ];
+  return { exit: EXIT.OK, json, text: `${lines.join('\n')}\n` };
+};
 
 async function write(path: string, text: string): Promise<string> {
   const file = resolve(path);
@@ -80,9 +63,9 @@ export async function liveModel(session: Session): Promise<ExportModel> {
   if (bad.length) {
     const what = bad.map((r) => `${r.title}: ${r.state}`).join('; ');
     throw new CliError(
+      'NOT_IN_SYNC',
       `Stack ${session.state.stack} is not in sync (${what}); the template would not describe what is live.`,
       `Run npx cognito-scope-setup status --stack ${session.state.stack} to see why, and init --stack ${session.state.stack} to converge it, then export again.`,
-      'NOT_IN_SYNC',
     );
   }
   const rec = (key: string) => results.find((r) => r.key === key)?.record as Record<string, string> | undefined;

@@ -8,16 +8,14 @@ import { join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { TUTORIAL_CALLBACK } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import { printJson, processIo, type Io } from '../ui/output.js';
+import type { ArgsOf, POSTMAN_FIELDS } from '../config/fields.js';
+import type { Io } from '../ui/output.js';
 import { VERSION } from '../version.js';
-import type { GlobalOpts } from './context.js';
-import { openSecrets, requireStack } from './token.js';
+import { EXIT } from './exit-codes.js';
+import { execute, type Handler } from './kernel.js';
 
-export interface ExportPostmanOpts extends GlobalOpts {
-  outDir?: string;
-  /** --no-secret sets this to false: leave client_secret empty and make no AWS request. */
-  secret?: boolean;
-}
+/** --no-secret sets `secret` to false: leave client_secret empty and make no AWS request. */
+export type ExportPostmanOpts = ArgsOf<typeof POSTMAN_FIELDS>;
 
 export const COLLECTION_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
 
@@ -101,8 +99,9 @@ export function buildEnvironment(s: PostmanSettings, clientSecret: string | unde
   };
 }
 
-export async function runExportPostman(o: ExportPostmanOpts, io: Io = processIo()): Promise<number> {
-  const stack = requireStack(o, 'export postman');
+export const handler: Handler<ExportPostmanOpts> = async (ctx) => {
+  const { args: o, io } = ctx;
+  const stack = ctx.recorded();
   const out = stack.outputs;
   if (!out.invokeUrl || !out.authorizeUrl) throw new UsageError([`--stack ${stack.stack}: the stack has no deployed API or hosted UI yet; run init first`]);
   const dir = resolve(o.outDir ?? '.');
@@ -128,12 +127,7 @@ export async function runExportPostman(o: ExportPostmanOpts, io: Io = processIo(
   }
   let secret: string | undefined;
   if (o.secret !== false) {
-    const secrets = await openSecrets(o, stack);
-    try {
-      secret = (await secrets.client(out.clientId!)).ClientSecret;
-    } finally {
-      await secrets.release();
-    }
+    secret = (await (await ctx.secrets()).client(out.clientId!)).ClientSecret;
   }
   const collectionFile = join(dir, `${stack.stack}.postman_collection.json`);
   const environmentFile = join(dir, `${stack.stack}.postman_environment.json`);
@@ -145,7 +139,7 @@ export async function runExportPostman(o: ExportPostmanOpts, io: Io = processIo(
       : `The environment's client_secret is empty (--no-secret): paste the secret into Postman, or export again without --no-secret.\n`,
   );
   io.stderr.write('In Postman: import both files, select the environment, open "GET / (Hello World)", Authorization tab: Get New Access Token, sign in, Use Token, Send.\n');
-  if (o.json) printJson(io, { stack: stack.stack, collection: collectionFile, environment: environmentFile, secretIncluded: Boolean(secret) });
-  else io.stdout.write(`${collectionFile}\n${environmentFile}\n`);
-  return 0;
-}
+  return { exit: EXIT.OK, json: { stack: stack.stack, collection: collectionFile, environment: environmentFile, secretIncluded: Boolean(secret) }, text: `${collectionFile}\n${environmentFile}\n` };
+};
+
+export const runExportPostman = async (o: ExportPostmanOpts & { state?: string; json?: boolean }, io?: Io) => execute((await import('./registry.js')).EXPORT_POSTMAN, o, io);

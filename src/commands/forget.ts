@@ -2,52 +2,37 @@
 // delete nothing. Asks first unless --yes; refuses while another run holds the stack's lock.
 // With --untag it also removes the ownership tag from every resource that carries one, so a
 // later `init` of the same name does not take them back.
-import { UsageError, StateError } from '../errors.js';
+import type { ArgsOf, FORGET_FIELDS } from '../config/fields.js';
+import { CliError, UsageError } from '../errors.js';
 import { removeState } from '../state/store.js';
-import { isTty, printJson, processIo, type Io } from '../ui/output.js';
-import { openLocal, openSession, type GlobalOpts, type Session } from './context.js';
+import type { Session } from './context.js';
+import { EXIT } from './exit-codes.js';
+import type { Handler } from './kernel.js';
 
-export interface ForgetOpts extends GlobalOpts {
-  untag?: boolean;
-}
+export type ForgetOpts = ArgsOf<typeof FORGET_FIELDS>;
 
-export async function runForget(o: ForgetOpts, io: Io = processIo()): Promise<number> {
-  const local = openLocal(o);
-  if (!local.recorded) {
-    throw new StateError(`No state file for stack "${local.stack}" at ${local.stateFile}: there is nothing to forget.`, 'Pass --stack (or --state) of a stack this tool manages; list shows them.', 'NO_STATE');
-  }
-  const interactive = isTty(io.stdin) && isTty(io.stderr) && o.input !== false && !io.env.CI;
-  if (!o.yes && !interactive) {
+export const handler: Handler<ForgetOpts> = async (ctx) => {
+  const { args: o } = ctx;
+  const { recorded, stack, stateFile } = ctx.recorded();
+  if (!o.yes && !ctx.prompts) {
     throw new UsageError(['--yes: forget drops the state of the stack and needs --yes when there is no terminal to confirm in']);
   }
-  if (!o.yes) {
-    const { confirm } = await import('@inquirer/prompts');
-    const ok = await confirm(
-      { message: `Stop managing stack ${local.stack} (${local.recorded.region})? Its state file ${local.stateFile} is removed; no AWS resource is deleted${o.untag ? ', and their ownership tags are removed' : ''}.`, default: false },
-      { input: io.stdin as NodeJS.ReadableStream, output: io.stderr as NodeJS.WritableStream },
-    );
-    if (!ok) {
-      io.stderr.write('Nothing was changed.\n');
-      return 1;
-    }
+  if (!o.yes && ctx.prompts) {
+    const ok = await ctx.prompts.confirm({
+      message: `Stop managing stack ${stack} (${recorded.region})? Its state file ${stateFile} is removed; no AWS resource is deleted${o.untag ? ', and their ownership tags are removed' : ''}.`,
+      default: false,
+    });
+    if (!ok) throw new CliError('DECLINED', 'Nothing was changed.', `Run forget --stack ${stack} again and answer yes, or pass --yes.`);
   }
   // The lock keeps a running init or destroy from writing the state back after we removed it.
-  const session = await openSession(o, local, { lock: true, writeState: false });
-  try {
-    const untagged = o.untag ? await untag(session) : [];
-    removeState(local.stateFile);
-    if (o.json) printJson(io, { stack: local.stack, stateFile: local.stateFile, forgotten: true, deleted: [], untagged });
-    else {
-      const lines = [`Forgot stack ${local.stack}: removed ${local.stateFile}. No AWS resource was deleted.`];
-      if (untagged.length) lines.push(`Removed the ownership tag from: ${untagged.join(', ')}.`);
-      else lines.push('The resources keep their cognito-scope-setup:stack tag (forget --untag removes it).');
-      io.stdout.write(`${lines.join('\n')}\n`);
-    }
-    return 0;
-  } finally {
-    await session.release();
-  }
-}
+  const session = await ctx.session({ writeState: false });
+  const untagged = o.untag ? await untag(session) : [];
+  removeState(stateFile);
+  const lines = [`Forgot stack ${stack}: removed ${stateFile}. No AWS resource was deleted.`];
+  if (untagged.length) lines.push(`Removed the ownership tag from: ${untagged.join(', ')}.`);
+  else lines.push('The resources keep their cognito-scope-setup:stack tag (forget --untag removes it).');
+  return { exit: EXIT.OK, json: { stack, stateFile, forgotten: true, deleted: [], untagged }, text: `${lines.join('\n')}\n` };
+};
 
 /** Remove the ownership tag from the taggable resources the state records. */
 async function untag(session: Session): Promise<string[]> {

@@ -1,78 +1,118 @@
-// Ctrl-C while AWS resources are being created. The first SIGINT lets the calls in flight finish
-// (each is recorded in the state file as soon as it returns) and starts no new one; the run then
-// says how to resume and exits 130. A second SIGINT stops at once: the state file is still
-// whole (atomic writes), and a resource created in that last moment is found again by its name
-// and ownership tag on the next run.
+// Ctrl-C, SIGTERM (a CI cancel) and SIGHUP (a closed terminal) while AWS resources are being
+// changed. The first signal lets the calls in flight finish (each is recorded in the state file
+// as soon as it returns) and starts no new one; the run then saves the state, releases the lock,
+// says how to resume and exits 130 / 143 / 129. A second signal stops at once: the state file is
+// still whole (atomic writes), and a resource created in that last moment is found again by its
+// name and ownership tag on the next run.
 import type { EngineEvent, Step } from '../engine/types.js';
 import { CliError } from '../errors.js';
+import { exitCodeOfSignal, STOP_SIGNALS, type StopSignal } from './exit-codes.js';
+import { renderError, RunStopped, type ErrorSink } from './outcome.js';
+
+const nameOf = (s: StopSignal) => (s === 'SIGINT' ? 'Ctrl-C' : s);
 
 export class Interrupted extends CliError {
-  constructor() {
-    super('INTERRUPTED', 'Interrupted (Ctrl-C): no new AWS call was started.', undefined, 130);
+  constructor(readonly signal: StopSignal = 'SIGINT') {
+    super('INTERRUPTED', `Interrupted (${nameOf(signal)}): no new AWS call was started.`, undefined, exitCodeOfSignal(signal));
     this.name = 'Interrupted';
   }
 }
 
-/** A step that Ctrl-C kept from starting is reported as skipped, not as failed. */
+/** A step that a signal kept from starting is reported as skipped, not as failed. */
 export function skippedNotFailed(e: EngineEvent): EngineEvent {
   return e.type === 'failed' && e.error instanceof Interrupted ? { type: 'done', key: e.key, title: e.title, action: 'skipped' } : e;
 }
 
 export interface InterruptGuard {
   readonly requested: boolean;
-  /** The same steps, refusing to start a read, create or update once Ctrl-C was pressed. */
+  /** The signal that stopped the run, once one came. */
+  readonly signal: StopSignal | undefined;
+  /** The same steps, refusing to start a read, create, update or delete once a signal came. */
   wrap<C>(steps: readonly Step<C, any>[]): Step<C, any>[];
   dispose(): void;
 }
 
-export function guardInterrupts(say: (line: string) => void, proc: NodeJS.EventEmitter & { kill(pid: number, sig: string): void; pid: number } = process): InterruptGuard {
-  let requested = false;
-  const onSigint = () => {
-    if (!requested) {
-      requested = true;
-      say('Ctrl-C: finishing the AWS calls already in flight, then stopping (press Ctrl-C again to stop at once).');
-      return;
-    }
-    say('Stopping now. The state file holds every call that completed; run init again to resume.');
-    proc.removeListener('SIGINT', onSigint);
-    proc.kill(proc.pid, 'SIGINT');
+type Proc = NodeJS.EventEmitter & { kill(pid: number, sig: string): void; pid: number };
+
+export function guardInterrupts(say: (line: string) => void, proc: Proc = process): InterruptGuard {
+  let signal: StopSignal | undefined;
+  const handlers = new Map<StopSignal, () => void>();
+  const dispose = () => {
+    for (const [s, h] of handlers) proc.removeListener(s, h);
+    handlers.clear();
   };
-  proc.on('SIGINT', onSigint);
+  for (const s of STOP_SIGNALS) {
+    const h = () => {
+      if (!signal) {
+        signal = s;
+        say(`${nameOf(s)}: finishing the AWS calls already in flight, then stopping (press Ctrl-C again to stop at once).`);
+        return;
+      }
+      say('Stopping now. The state file holds every call that completed; run the same command again to resume.');
+      dispose();
+      proc.kill(proc.pid, s);
+    };
+    handlers.set(s, h);
+    proc.on(s, h);
+  }
   const gate = <F extends (...a: any[]) => Promise<any>>(step: object, fn: F): F =>
     ((...args: any[]) => {
-      if (requested) return Promise.reject(new Interrupted());
+      if (signal) return Promise.reject(new Interrupted(signal));
       return fn.apply(step, args);
     }) as F;
   return {
     get requested() {
-      return requested;
+      return signal !== undefined;
+    },
+    get signal() {
+      return signal;
     },
     wrap: (steps) =>
       steps.map((s) => ({
         ...s,
         read: gate(s, s.read),
         create: gate(s, s.create),
+        delete: gate(s, s.delete),
         ...(s.update ? { update: gate(s, s.update) } : {}),
       })),
-    dispose: () => {
-      proc.removeListener('SIGINT', onSigint);
-    },
+    dispose,
   };
 }
 
-/** After the engine stopped for Ctrl-C: what was done, where it is recorded, how to resume. Exit 130. */
-export function interruptedResult(
-  io: { stderr: NodeJS.WritableStream; stdout: NodeJS.WritableStream },
-  json: boolean | undefined,
-  info: { stack: string; stateFile: string; results: { key: string; action: string }[] },
-): number {
+export interface InterruptInfo {
+  stack: string;
+  stateFile: string;
+  results: { key: string; action: string }[];
+  signal?: StopSignal;
+  /** The command to run again (default init). */
+  command?: string;
+}
+
+/** After the engine stopped for a signal: what was done, where it is recorded, how to resume. */
+export function interruptedError(info: InterruptInfo): RunStopped {
+  const signal = info.signal ?? 'SIGINT';
   const done = info.results.filter((r) => !['skipped', 'failed'].includes(r.action)).length;
   const notDone = info.results.length - done;
-  const resume = `npx cognito-scope-setup init${info.stack === 'hello-world' ? '' : ` --stack ${info.stack}`}`;
-  const message = `Interrupted (Ctrl-C): ${done} of ${info.results.length} steps done, ${notDone} not done. Everything created so far is recorded in ${info.stateFile}.`;
-  io.stderr.write(`${message}\nResume with: ${resume}   (or remove what was created: npx cognito-scope-setup destroy${info.stack === 'hello-world' ? '' : ` --stack ${info.stack}`})\n`);
-  if (json) {
-    io.stdout.write(JSON.stringify({ stack: info.stack, error: { code: 'INTERRUPTED', message, resume }, steps: info.results.map((r) => ({ key: r.key, action: r.action })) }, null, 2) + '\n');
-  }
-  return 130;
+  const stackFlag = info.stack === 'hello-world' ? '' : ` --stack ${info.stack}`;
+  const resume = `npx cognito-scope-setup ${info.command ?? 'init'}${stackFlag}`;
+  const message = `Interrupted (${nameOf(signal)}): ${done} of ${info.results.length} steps done, ${notDone} not done. Everything created so far is recorded in ${info.stateFile}.`;
+  return new RunStopped(
+    'INTERRUPTED',
+    message,
+    {
+      stack: info.stack,
+      headline: message,
+      resume,
+      after: [`Resume with: ${resume}   (or remove what was created: npx cognito-scope-setup destroy${stackFlag})`],
+      steps: info.results.map((r) => ({ key: r.key, action: r.action })),
+      hintShown: false,
+    },
+    `Run ${resume} to resume.`,
+    exitCodeOfSignal(signal),
+  );
+}
+
+/** Render the interrupted run (stderr, and with --json its one document); returns the exit code. */
+export function interruptedResult(io: ErrorSink, json: boolean | undefined, info: InterruptInfo): number {
+  return renderError(io, interruptedError(info), { json });
 }

@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { App } from '../steps/app.js';
 import { defaultStateDir, listStateFiles, loadState } from '../state/store.js';
-import { colorsFor, printJson, processIo, type Io } from '../ui/output.js';
-import type { GlobalOpts } from './context.js';
+import type { ArgsOf, LIST_FIELDS } from '../config/fields.js';
+import { colorsFor, type Io } from '../ui/output.js';
+import { EXIT } from './exit-codes.js';
+import { execute, type Handler } from './kernel.js';
 
-export interface ListOpts extends GlobalOpts {
-  stateDir?: string;
-}
+export type ListOpts = ArgsOf<typeof LIST_FIELDS>;
 
 export interface ListedStack {
   stack: string;
@@ -43,7 +43,7 @@ function lockedNow(stateFile: string): boolean {
   }
 }
 
-export async function runList(o: ListOpts, io: Io = processIo()): Promise<number> {
+export const handler: Handler<ListOpts> = async ({ args: o, io }) => {
   const dir = o.stateDir ? resolve(o.stateDir) : defaultStateDir();
   const { STEPS } = await import('../steps/index.js');
   const stacks: ListedStack[] = [];
@@ -72,14 +72,8 @@ export async function runList(o: ListOpts, io: Io = processIo()): Promise<number
     }
   }
 
-  if (o.json) {
-    printJson(io, { stateDir: dir, stacks, unreadable });
-    return 0;
-  }
-  if (stacks.length === 0 && unreadable.length === 0) {
-    io.stdout.write(`No stacks in ${dir}.\n`);
-    return 0;
-  }
+  const json = { stateDir: dir, stacks, unreadable };
+  if (stacks.length === 0 && unreadable.length === 0) return { exit: EXIT.OK, json, text: `No stacks in ${dir}.\n` };
   const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
   const rows = stacks.map((s) => [
     s.stack,
@@ -99,6 +93,8 @@ export async function runList(o: ListOpts, io: Io = processIo()): Promise<number
   for (const u of unreadable) lines.push(`  ${c.red(basename(u.stateFile))}: ${u.error}`);
   if (stacks.some((s) => !s.complete)) lines.push('', 'An incomplete stack resumes with: npx cognito-scope-setup init --stack <name>');
   lines.push('', 'From the state files only; check a stack live with: npx cognito-scope-setup status --stack <name>');
-  io.stdout.write(lines.join('\n') + '\n');
-  return 0;
-}
+  return { exit: EXIT.OK, json, text: lines.join('\n') + '\n' };
+};
+
+/** list, run as the CLI runs it (tests call it directly). */
+export const runList = async (o: ListOpts & { json?: boolean }, io?: Io) => execute((await import('./registry.js')).LIST, o, io);

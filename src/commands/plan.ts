@@ -5,17 +5,15 @@
 // Exit codes: 0 nothing to change, 3 changes pending, 1 a read failed, 2 bad input.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explainAwsError } from '../aws/errors.js';
-import { loadConfigFile } from '../config/resolve.js';
+import type { StackArgs } from '../config/fields.js';
 import { apply, EngineFailure } from '../engine/engine.js';
 import type { Change } from '../engine/types.js';
-import { CliError } from '../errors.js';
 import { STEPS } from '../steps/index.js';
-import { colorsFor, printJson, processIo, type Io } from '../ui/output.js';
-import { openLocal, openSession } from './context.js';
-import { flagsOf, PASSWORD_ENV, type InitOpts } from './init.js';
-
-export const EXIT_CHANGES_PENDING = 3;
+import { colorsFor, type Io } from '../ui/output.js';
+import { EXIT } from './exit-codes.js';
+import { readFailed } from './failures.js';
+import { PASSWORD_ENV } from './inputs.js';
+import type { Handler } from './kernel.js';
 
 export type PlanStepAction = 'create' | 'adopt' | 'update' | 'replace' | 'delete' | 'no change';
 
@@ -88,74 +86,60 @@ function lockHolder(stateFile: string): number | undefined {
 
 const show = (v: unknown) => JSON.stringify(v);
 
-export async function runPlan(o: InitOpts, io: Io = processIo()): Promise<number> {
-  // 1. Everything local, before any AWS request (inputs are validated by openSession first thing).
-  const local = openLocal(o);
-  const config = o.config ? loadConfigFile(o.config) : undefined;
-  const flags = flagsOf(o);
+export const handler: Handler<StackArgs> = async (ctx) => {
+  const { args: o, io } = ctx;
+  // 1. Everything local, before any AWS request: the kernel ran the input pipeline (no prompts).
+  const { local, inputs: resolved, g } = ctx.inputs;
   const holder = lockHolder(local.stateFile);
   if (holder) io.stderr.write(`warning: another run (pid ${holder}) is changing stack ${local.stack} right now; this plan may be out of date by the time it finishes.\n`);
   if (!o.json) io.stderr.write(`Reading stack ${local.stack} live; nothing will be changed.\n`);
 
   // 2. AWS, reads only: no lock, no state file written or created.
-  const session = await openSession(o, local, { flags, config, lock: false, writeState: false });
+  const session = await ctx.session({ resolved });
+  let results;
   try {
-    let results;
-    try {
-      results = (await apply(session.engine(() => undefined), { dryRun: true, allowReplace: o.allowReplace })).results;
-    } catch (e) {
-      if (!(e instanceof EngineFailure)) throw e;
-      const cause = explainAwsError(e.cause, { endpoint: session.endpoint, profile: o.profile, region: session.state.region });
-      const message = cause instanceof Error ? cause.message : String(cause);
-      const hint = cause instanceof CliError ? cause.hint : undefined;
-      io.stderr.write(`error: could not read ${e.failedKey}: ${message}\n`);
-      if (hint) io.stderr.write(`hint: ${hint}\n`);
-      if (o.verbose && e.cause instanceof Error && e.cause.stack) io.stderr.write(`${e.cause.stack}\n`);
-      if (o.json) printJson(io, { stack: local.stack, error: { code: cause instanceof CliError ? cause.code : 'READ_FAILED', step: e.failedKey, message, hint } });
-      return 1;
-    }
-
-    const titles = new Map(STEPS.map((s) => [s.key, s.title]));
-    const steps: PlanStep[] = results.map((r) => {
-      const action = r.action as PlanStepAction;
-      const id = r.record?.id;
-      const step: PlanStep = { key: r.key, title: titles.get(r.key) ?? r.key, action, id: typeof id === 'string' ? id : null };
-      if (r.changes?.length && (action === 'update' || action === 'replace')) step.changes = r.changes;
-      if (action === 'replace') step.reason = reasonFor(r.key, r.changes ?? []);
-      return step;
-    });
-    const count = (a: PlanStepAction) => steps.filter((s) => s.action === a).length;
-    const summary = { create: count('create'), adopt: count('adopt'), update: count('update'), replace: count('replace'), delete: count('delete'), noChange: count('no change') };
-    const changesPending = steps.some((s) => s.action !== 'no change');
-    const needsAllowReplace = summary.replace > 0 && !o.allowReplace;
-    const notes: string[] = [];
-    if (!local.recorded) notes.push(`No state file at ${local.stateFile}: init would find existing resources by name and ownership tag (adopt) and create the rest.`);
-    const inputs = session.app.inputs;
-    if (steps.some((s) => s.key === 'user' && s.action === 'create') && inputs.userMode === 'password' && io.env[PASSWORD_ENV] === undefined && !o.passwordStdin) {
-      notes.push(`init will need the password of user "${inputs.username}": pipe it in with --password-stdin or set ${PASSWORD_ENV}.`);
-    }
-    if (needsAllowReplace) notes.push('init refuses replacements unless you pass --allow-replace; without it, it stops before changing anything.');
-    if (holder) notes.push(`Another run (pid ${holder}) held the stack's lock while this plan was read.`);
-
-    const doc: PlanDocument = {
-      stack: session.state.stack,
-      region: session.state.region,
-      accountId: session.state.accountId,
-      stateFile: local.stateFile,
-      stateFileExists: existsSync(local.stateFile),
-      changesPending,
-      needsAllowReplace,
-      summary,
-      steps,
-      notes,
-    };
-    if (o.json) printJson(io, doc);
-    else io.stdout.write(renderPlan(doc, io));
-    return changesPending ? EXIT_CHANGES_PENDING : 0;
-  } finally {
-    await session.release();
+    results = (await apply(session.engine(() => undefined), { dryRun: true, allowReplace: o.allowReplace })).results;
+  } catch (e) {
+    if (e instanceof EngineFailure) throw readFailed(e, g, session);
+    throw e;
   }
-}
+
+  const titles = new Map(STEPS.map((s) => [s.key, s.title]));
+  const steps: PlanStep[] = results.map((r) => {
+    const action = r.action as PlanStepAction;
+    const id = r.record?.id;
+    const step: PlanStep = { key: r.key, title: titles.get(r.key) ?? r.key, action, id: typeof id === 'string' ? id : null };
+    if (r.changes?.length && (action === 'update' || action === 'replace')) step.changes = r.changes;
+    if (action === 'replace') step.reason = reasonFor(r.key, r.changes ?? []);
+    return step;
+  });
+  const count = (a: PlanStepAction) => steps.filter((s) => s.action === a).length;
+  const summary = { create: count('create'), adopt: count('adopt'), update: count('update'), replace: count('replace'), delete: count('delete'), noChange: count('no change') };
+  const changesPending = steps.some((s) => s.action !== 'no change');
+  const needsAllowReplace = summary.replace > 0 && !o.allowReplace;
+  const notes: string[] = [];
+  if (!local.recorded) notes.push(`No state file at ${local.stateFile}: init would find existing resources by name and ownership tag (adopt) and create the rest.`);
+  const inputs = session.app.inputs;
+  if (steps.some((s) => s.key === 'user' && s.action === 'create') && inputs.userMode === 'password' && io.env[PASSWORD_ENV] === undefined && !o.passwordStdin) {
+    notes.push(`init will need the password of user "${inputs.username}": pipe it in with --password-stdin or set ${PASSWORD_ENV}.`);
+  }
+  if (needsAllowReplace) notes.push('init refuses replacements unless you pass --allow-replace; without it, it stops before changing anything.');
+  if (holder) notes.push(`Another run (pid ${holder}) held the stack's lock while this plan was read.`);
+
+  const doc: PlanDocument = {
+    stack: session.state.stack,
+    region: session.state.region,
+    accountId: session.state.accountId,
+    stateFile: local.stateFile,
+    stateFileExists: existsSync(local.stateFile),
+    changesPending,
+    needsAllowReplace,
+    summary,
+    steps,
+    notes,
+  };
+  return { exit: changesPending ? EXIT.PENDING : EXIT.OK, json: doc, text: renderPlan(doc, io) };
+};
 
 export function renderPlan(doc: PlanDocument, io: Io): string {
   const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });

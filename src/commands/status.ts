@@ -2,51 +2,40 @@
 // Exit 0 when in sync, 3 when something is missing or drifted, 1 when a read failed.
 import { explainAwsError } from '../aws/errors.js';
 import { readAll } from '../engine/engine.js';
-import { StateError } from '../errors.js';
-import { colorsFor, printJson, processIo, type Io } from '../ui/output.js';
-import { openLocal, openSession, type GlobalOpts } from './context.js';
+import type { GlobalArgs } from '../config/fields.js';
+import { colorsFor } from '../ui/output.js';
+import { EXIT } from './exit-codes.js';
+import type { Handler } from './kernel.js';
 
-export const EXIT_NOT_IN_SYNC = 3;
-
-export async function runStatus(o: GlobalOpts, io: Io = processIo()): Promise<number> {
-  const local = openLocal(o);
-  if (!local.recorded) {
-    throw new StateError(`No state file for stack "${local.stack}" at ${local.stateFile}.`, `Run init first, or pass --state / --stack for an existing stack.`, 'NO_STATE');
-  }
-  const session = await openSession(o, local, { lock: false, writeState: false });
-  try {
-    const results = await readAll(session.engine(() => undefined));
-    const resources = results.map((r) => {
-      const recorded = session.state.resources[r.key]?.id;
-      const id = (r.record?.id ?? recorded) as string | undefined;
-      const base: { key: string; title?: string; id: string | null; state: string; changes?: { field: string; from: unknown; to: unknown }[]; error?: string } = { key: r.key, id: id ?? null, state: r.state };
-      if (r.changes?.length) base.changes = r.changes;
-      if (r.error) {
-        const e = explainAwsError(r.error, { endpoint: session.endpoint, region: session.state.region, profile: o.profile });
-        base.error = e instanceof Error ? e.message : String(e);
-      }
-      return { ...base, title: r.title };
-    });
-    const inSync = results.every((r) => r.state === 'ok');
-    const failed = results.some((r) => r.state === 'error');
-    if (o.json) {
-      printJson(io, { stack: session.state.stack, region: session.state.region, accountId: session.state.accountId, stateFile: local.stateFile, inSync, resources });
-    } else {
-      const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
-      const w = Math.max(...resources.map((r) => String(r.title).length));
-      const lines = [`Stack ${session.state.stack} (${session.state.region}, account ${session.state.accountId}): ${inSync ? 'in sync' : 'NOT in sync'}`];
-      for (const r of resources) {
-        const mark = r.state === 'ok' ? c.green('ok      ') : r.state === 'missing' ? c.red('missing ') : r.state === 'drifted' ? c.yellow('drifted ') : c.red('error   ');
-        let line = `  ${mark}${String(r.title).padEnd(w)}  ${r.id ?? ''}`;
-        if (r.changes) line += `\n${r.changes.map((x) => `            ${x.field}: ${JSON.stringify(x.from)} -> ${JSON.stringify(x.to)}`).join('\n')}`;
-        if (r.error) line += `\n            ${r.error}`;
-        lines.push(line);
-      }
-      if (!inSync) lines.push('', `Run init --stack ${session.state.stack} to recreate what is missing and put back what drifted.`);
-      io.stdout.write(lines.join('\n') + '\n');
+export const handler: Handler<GlobalArgs> = async (ctx) => {
+  const { args: o, io } = ctx;
+  const local = ctx.recorded();
+  const session = await ctx.session();
+  const results = await readAll(session.engine(() => undefined));
+  const resources = results.map((r) => {
+    const recorded = session.state.resources[r.key]?.id;
+    const id = (r.record?.id ?? recorded) as string | undefined;
+    const base: { key: string; title?: string; id: string | null; state: string; changes?: { field: string; from: unknown; to: unknown }[]; error?: string } = { key: r.key, id: id ?? null, state: r.state };
+    if (r.changes?.length) base.changes = r.changes;
+    if (r.error) {
+      const e = explainAwsError(r.error, { endpoint: session.endpoint, region: session.state.region, profile: o.profile });
+      base.error = e instanceof Error ? e.message : String(e);
     }
-    return failed ? 1 : inSync ? 0 : EXIT_NOT_IN_SYNC;
-  } finally {
-    await session.release();
+    return { ...base, title: r.title };
+  });
+  const inSync = results.every((r) => r.state === 'ok');
+  const failed = results.some((r) => r.state === 'error');
+  const json = { stack: session.state.stack, region: session.state.region, accountId: session.state.accountId, stateFile: local.stateFile, inSync, resources };
+  const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
+  const w = Math.max(...resources.map((r) => String(r.title).length));
+  const lines = [`Stack ${session.state.stack} (${session.state.region}, account ${session.state.accountId}): ${inSync ? 'in sync' : 'NOT in sync'}`];
+  for (const r of resources) {
+    const mark = r.state === 'ok' ? c.green('ok      ') : r.state === 'missing' ? c.red('missing ') : r.state === 'drifted' ? c.yellow('drifted ') : r.state === 'error' ? c.red('error   ') : c.red(`${r.state} `.padEnd(8));
+    let line = `  ${mark}${String(r.title).padEnd(w)}  ${r.id ?? ''}`;
+    if (r.changes) line += `\n${r.changes.map((x) => `            ${x.field}: ${JSON.stringify(x.from)} -> ${JSON.stringify(x.to)}`).join('\n')}`;
+    if (r.error) line += `\n            ${r.error}`;
+    lines.push(line);
   }
-}
+  if (!inSync) lines.push('', `Run init --stack ${session.state.stack} to recreate what is missing and put back what drifted.`);
+  return { exit: failed ? EXIT.FAILED : inSync ? EXIT.OK : EXIT.PENDING, json, text: lines.join('\n') + '\n' };
+};

@@ -6,13 +6,14 @@ import { verifyNoAccessScope } from '../config/schema.js';
 import { CliError, UsageError } from '../errors.js';
 import { decodeClaims, scopesOf, type TokenClaims } from '../oauth/jwt.js';
 import { unreachable } from '../oauth/token-client.js';
-import { colorsFor, printJson, processIo, type Io } from '../ui/output.js';
+import type { ArgsOf, VERIFY_FIELDS } from '../config/fields.js';
+import { colorsFor, type Io } from '../ui/output.js';
 import type { Outputs } from './context.js';
-import { flowSettings, m2mClientIdOf, m2mToken, openSecrets, requireM2m, requireStack, userToken, type FlowOpts, type Secrets } from './token.js';
+import { EXIT } from './exit-codes.js';
+import { execute, type Handler, type Secrets } from './kernel.js';
+import { flowSettings, m2mClientIdOf, m2mToken, requireM2m, userToken } from './oauth-flow.js';
 
-export interface VerifyOpts extends FlowOpts {
-  tokenStdin?: boolean;
-}
+export type VerifyOpts = ArgsOf<typeof VERIFY_FIELDS>;
 
 export type CheckId = 'no-token' | 'access-token-with-scope' | 'id-token' | 'access-token-without-scope';
 
@@ -115,9 +116,10 @@ async function readStdinToken(io: Io): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trim();
 }
 
-export async function runVerify(o: VerifyOpts, io: Io = processIo()): Promise<number> {
+export const handler: Handler<VerifyOpts> = async (ctx) => {
+  const { args: o, io } = ctx;
   // Local checks first: flags, state, the token on stdin (exit 2 before any request).
-  const stack = requireStack(o, 'verify');
+  const stack = ctx.recorded();
   const settings = flowSettings(o, stack.recorded.inputs);
   if (o.tokenStdin && o.clientCredentials) throw new UsageError(['--token-stdin and --client-credentials: choose one source for the access token']);
   if (o.clientCredentials) requireM2m(stack.recorded);
@@ -138,56 +140,50 @@ export async function runVerify(o: VerifyOpts, io: Io = processIo()): Promise<nu
   const checks: Check[] = [await runCheck('no-token', url, undefined, required)];
   const grant = o.tokenStdin ? 'stdin' : o.clientCredentials ? 'client_credentials' : 'authorization_code';
   let secrets: Secrets | undefined;
-  try {
-    let access = given;
-    let idToken: string | undefined;
-    if (!access) {
-      secrets = await openSecrets(o, stack);
-      try {
-        const t = o.clientCredentials ? await m2mToken(stack, secrets) : await userToken(io, o, stack, secrets, { ...settings, scopes: undefined });
-        access = t.access_token;
-        idToken = t.id_token;
-      } catch (e) {
-        if (!(e instanceof CliError) || e.exitCode === 2) throw e;
-        checks.push(tokenFailed('access-token-with-scope', e));
-      }
+  let access = given;
+  let idToken: string | undefined;
+  if (!access) {
+    secrets = await ctx.secrets();
+    try {
+      const t = o.clientCredentials ? await m2mToken(stack, secrets) : await userToken(io, o, stack, secrets, { ...settings, scopes: undefined });
+      access = t.access_token;
+      idToken = t.id_token;
+    } catch (e) {
+      if (!(e instanceof CliError) || e.exitCode === 2) throw e;
+      checks.push(tokenFailed('access-token-with-scope', e));
     }
-    if (access) checks.push(await runCheck('access-token-with-scope', url, access, required));
-    checks.push(
-      idToken
-        ? await runCheck('id-token', url, idToken, required)
-        : skipped('id-token', grant === 'authorization_code' ? 'no ID token was issued' : `the ${grant === 'stdin' ? 'token from stdin' : 'client_credentials grant'} gives no ID token; run verify without ${grant === 'stdin' ? '--token-stdin' : '--client-credentials'} to sign in as the user`),
-    );
-    if (m2mClientIdOf(stack.recorded)) {
-      secrets ??= await openSecrets(o, stack);
-      try {
-        const t = await m2mToken(stack, secrets, [verifyNoAccessScope(stack.recorded.inputs)]);
-        checks.push(await runCheck('access-token-without-scope', url, t.access_token, required));
-      } catch (e) {
-        if (!(e instanceof CliError) || e.exitCode === 2) throw e;
-        checks.push(tokenFailed('access-token-without-scope', e));
-      }
-    } else {
-      checks.push(skipped('access-token-without-scope', `no token without the scope can be had: init --stack ${stack.stack} --m2m-client adds a client that can ask for one (Cognito bills it monthly)`));
+  }
+  if (access) checks.push(await runCheck('access-token-with-scope', url, access, required));
+  checks.push(
+    idToken
+      ? await runCheck('id-token', url, idToken, required)
+      : skipped('id-token', grant === 'authorization_code' ? 'no ID token was issued' : `the ${grant === 'stdin' ? 'token from stdin' : 'client_credentials grant'} gives no ID token; run verify without ${grant === 'stdin' ? '--token-stdin' : '--client-credentials'} to sign in as the user`),
+  );
+  if (m2mClientIdOf(stack.recorded)) {
+    secrets ??= await ctx.secrets();
+    try {
+      const t = await m2mToken(stack, secrets, [verifyNoAccessScope(stack.recorded.inputs)]);
+      checks.push(await runCheck('access-token-without-scope', url, t.access_token, required));
+    } catch (e) {
+      if (!(e instanceof CliError) || e.exitCode === 2) throw e;
+      checks.push(tokenFailed('access-token-without-scope', e));
     }
-  } finally {
-    await secrets?.release();
+  } else {
+    checks.push(skipped('access-token-without-scope', `no token without the scope can be had: init --stack ${stack.stack} --m2m-client adds a client that can ask for one (Cognito bills it monthly)`));
   }
 
   const passed = checks.every((c) => c.result !== 'fail');
-  if (o.json) {
-    printJson(io, { stack: stack.stack, invokeUrl: url, grant, requiredScopes: required, passed, checks });
-  } else {
-    const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
-    const lines = [`Verify stack ${stack.stack}: GET ${url}`];
-    for (const k of checks) {
-      const mark = k.result === 'pass' ? c.green('PASS') : k.result === 'fail' ? c.red('FAIL') : c.yellow('SKIP');
-      const got = k.actual ? ('error' in k.actual ? `error: ${k.actual.error}` : `got ${k.actual.status}${k.actual.body ? ` ${JSON.stringify(k.actual.body.slice(0, 80))}` : ''}`) : '';
-      lines.push(`  ${mark}  ${k.title}: expected ${k.expected.status.join(' or ')}${got ? `, ${got}` : ''}`);
-      if (k.cause) lines.push(`        ${k.result === 'fail' ? 'likely cause' : 'why'}: ${k.cause}`);
-    }
-    lines.push(passed ? 'All checks that could run passed.' : 'Some checks failed.');
-    io.stdout.write(lines.join('\n') + '\n');
+  const json = { stack: stack.stack, invokeUrl: url, grant, requiredScopes: required, passed, checks };
+  const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
+  const lines = [`Verify stack ${stack.stack}: GET ${url}`];
+  for (const k of checks) {
+    const mark = k.result === 'pass' ? c.green('PASS') : k.result === 'fail' ? c.red('FAIL') : c.yellow('SKIP');
+    const got = k.actual ? ('error' in k.actual ? `error: ${k.actual.error}` : `got ${k.actual.status}${k.actual.body ? ` ${JSON.stringify(k.actual.body.slice(0, 80))}` : ''}`) : '';
+    lines.push(`  ${mark}  ${k.title}: expected ${k.expected.status.join(' or ')}${got ? `, ${got}` : ''}`);
+    if (k.cause) lines.push(`        ${k.result === 'fail' ? 'likely cause' : 'why'}: ${k.cause}`);
   }
-  return passed ? 0 : 1;
-}
+  lines.push(passed ? 'All checks that could run passed.' : 'Some checks failed.');
+  return { exit: passed ? EXIT.OK : EXIT.FAILED, json, text: lines.join('\n') + '\n' };
+};
+
+export const runVerify = async (o: VerifyOpts & { state?: string; json?: boolean }, io?: Io) => execute((await import('./registry.js')).VERIFY, o, io);

@@ -4,67 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import {
-  DEFAULT_LOOPBACK_PORT,
-  DEFAULT_RUNTIME,
-  DEFAULT_SCOPE,
-  TUTORIAL_CALLBACK,
-  callbackUrl as callbackUrlSchema,
-  domainPrefix as domainPrefixSchema,
-  email as emailSchema,
-  endpointType as endpointTypeSchema,
-  inputsSchema,
-  password as passwordSchema,
-  region as regionSchema,
-  endpointUrl as endpointUrlSchema,
-  resourceServerId as resourceServerIdSchema,
-  runtime as runtimeSchema,
-  scope as scopeSchema,
-  stackName,
-  stage as stageSchema,
-  username as usernameSchema,
-  type Inputs,
-  type Scope,
-} from './schema.js';
+import { FLAG_OF, SETTING_FIELDS, longFlag, type FieldDef, type FieldTable, type GivenValues, type RawInputs } from './fields.js';
+import * as rules from './schema.js';
+import { DEFAULT_LOOPBACK_PORT, DEFAULT_RUNTIME, DEFAULT_SCOPE, TUTORIAL_CALLBACK, inputsSchema, password as passwordSchema, stackName, type Inputs, type Scope } from './schema.js';
 
-/** Which flag sets each field: used to name the flag in every validation message. */
-export const FLAG_OF: Record<string, string> = {
-  stack: '--stack',
-  region: '--region',
-  endpointUrl: '--endpoint-url',
-  runtime: '--runtime',
-  endpointType: '--endpoint-type',
-  stage: '--stage',
-  domainPrefix: '--domain-prefix',
-  resourceServerId: '--resource-server-id',
-  scopes: '--scope',
-  callbackUrls: '--callback-url',
-  username: '--username',
-  email: '--email',
-  userMode: '--invite / --no-user',
-  loopbackPort: '--callback-port',
-  m2mClient: '--m2m-client',
-  password: '--password-stdin (or COGNITO_SCOPE_SETUP_PASSWORD)',
-};
+export { FLAG_OF, type GivenValues, type RawInputs };
 
 const SECRET_FIELDS = new Set(['password']);
-
-/** Raw values as they come from commander or a config file (all optional). */
-export interface RawInputs {
-  stack?: string;
-  runtime?: string;
-  endpointType?: string;
-  stage?: string;
-  domainPrefix?: string;
-  resourceServerId?: string;
-  scopes?: (string | Scope)[];
-  callbackUrls?: string[];
-  username?: string;
-  email?: string;
-  userMode?: 'password' | 'invite' | 'none';
-  loopbackPort?: number | string;
-  m2mClient?: boolean;
-}
 
 export function parseScopeFlag(v: string | Scope): Scope {
   if (typeof v !== 'string') return v;
@@ -136,23 +82,8 @@ export function resolveInputs({ flags, config, answers, recorded, domainDefault 
   return { ...inputs, domainPrefixGenerated: domainFromUser === undefined };
 }
 
-/** Values as given (flags or a config file), before they are combined: region and endpoint too. */
-export type GivenValues = RawInputs & { region?: string; endpointUrl?: string };
-
-const valuesShape = z.object({
-  stack: stackName.optional(),
-  region: regionSchema.optional(),
-  endpointUrl: endpointUrlSchema.optional(),
-  runtime: runtimeSchema.optional(),
-  endpointType: endpointTypeSchema.optional(),
-  stage: stageSchema.optional(),
-  domainPrefix: domainPrefixSchema.optional(),
-  resourceServerId: resourceServerIdSchema.optional(),
-  scopes: z.array(scopeSchema).optional(),
-  callbackUrls: z.array(callbackUrlSchema).optional(),
-  username: usernameSchema.optional(),
-  email: emailSchema.optional(),
-});
+/** The rule of every setting that has one, keyed by setting, in the field table's order. */
+const valuesShape = z.object(Object.fromEntries(SETTING_FIELDS.filter(([, f]) => f.rule).map(([, f]) => [f.key!, f.rule!(rules).optional()])));
 
 /**
  * Every given value checked on its own against its field's rule, all problems at once, each
@@ -174,8 +105,8 @@ export function validateStack(stack: string | undefined): string {
 }
 
 export function validateConnection(opts: { region?: string; endpointUrl?: string }): void {
-  const shape = z.object({ region: regionSchema.optional(), endpointUrl: endpointUrlSchema.optional() });
-  validate(shape, opts as Record<string, unknown>);
+  const problems = valueProblems(opts);
+  if (problems.length) throw new UsageError(problems);
 }
 
 export function validatePassword(pw: string): string {
@@ -183,7 +114,26 @@ export function validatePassword(pw: string): string {
 }
 
 /** A config file: JSON with the same keys as the flags (camelCase), validated by the same schema on use. */
-export function loadConfigFile(path: string): RawInputs & { region?: string } {
+/** The keys a config file may hold, with their JSON types: the fields with `config` in fields.ts. */
+const CONFIG_KEYS: [string, NonNullable<FieldDef['config']>][] = [...new Map(SETTING_FIELDS.filter(([, f]) => f.config).map(([, f]) => [f.key!, f.config!])).entries()];
+const CONFIG_TYPES = {
+  string: z.string(),
+  number: z.number(),
+  boolean: z.boolean(),
+  strings: z.array(z.string()),
+  scopes: z.array(z.union([z.string(), z.object({ name: z.string(), description: z.string() })])),
+  userMode: z.enum(['password', 'invite', 'none']),
+} satisfies Record<NonNullable<FieldDef['config']>, z.ZodType>;
+
+/** Resolved settings as a --config file (what --print-config prints): the config keys, in table order. */
+export function configDocument(inputs: Inputs, region: string | undefined): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...inputs, region };
+  const doc: Record<string, unknown> = {};
+  for (const [key] of CONFIG_KEYS) if (values[key] !== undefined) doc[key] = values[key];
+  return doc;
+}
+
+export function loadConfigFile(path: string): GivenValues {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -199,24 +149,7 @@ export function loadConfigFile(path: string): RawInputs & { region?: string } {
   if (data && typeof data === 'object' && !Array.isArray(data) && 'password' in data) {
     throw new UsageError([`--config ${path}: password: a password never goes in a config file; pipe it in with --password-stdin or set COGNITO_SCOPE_SETUP_PASSWORD`]);
   }
-  const shape = z
-    .object({
-      stack: z.string().optional(),
-      runtime: z.string().optional(),
-      endpointType: z.string().optional(),
-      stage: z.string().optional(),
-      domainPrefix: z.string().optional(),
-      resourceServerId: z.string().optional(),
-      scopes: z.array(z.union([z.string(), z.object({ name: z.string(), description: z.string() })])).optional(),
-      callbackUrls: z.array(z.string()).optional(),
-      username: z.string().optional(),
-      email: z.string().optional(),
-      userMode: z.enum(['password', 'invite', 'none']).optional(),
-      loopbackPort: z.number().optional(),
-      m2mClient: z.boolean().optional(),
-      region: z.string().optional(),
-    })
-    .strict();
+  const shape = z.object(Object.fromEntries(CONFIG_KEYS.map(([key, type]) => [key, CONFIG_TYPES[type].optional()]))).strict();
   const r = shape.safeParse(data);
   if (!r.success) {
     throw new UsageError(r.error.issues.map((i) => `--config ${path}: ${i.path.join('.') || '(top level)'}: ${i.message}`));
@@ -224,5 +157,12 @@ export function loadConfigFile(path: string): RawInputs & { region?: string } {
   // The same rules as the flags, named by the file and key.
   const problems = valueProblems(r.data as GivenValues, (k) => `--config ${path}: ${k}`);
   if (problems.length) throw new UsageError(problems);
-  return r.data as RawInputs & { region?: string };
+  return r.data as GivenValues;
+}
+
+/** A command's own fields (not stack settings) checked by their rules; the values as the rules read them (e.g. numbers). */
+export function validateFields(table: FieldTable, args: Record<string, unknown>): Record<string, unknown> {
+  const ruled = Object.entries(table).filter(([, f]) => f.rule && f.key === undefined);
+  const shape = z.object(Object.fromEntries(ruled.map(([attr, f]) => [attr, f.rule!(rules).optional()])));
+  return validate(shape, Object.fromEntries(ruled.map(([attr]) => [attr, args[attr]])), Object.fromEntries(ruled.map(([attr, f]) => [attr, longFlag(f)])));
 }

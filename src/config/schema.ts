@@ -154,3 +154,13 @@ export const inputsSchema = z
 
 export type Inputs = z.infer<typeof inputsSchema>;
 export type Scope = z.infer<typeof scope>;
+
+/** The rules the field table (fields.ts) names. */
+export type AnyRule = z.ZodType;
+/** --scope values, after NAME[=description] is split (parseScopeFlag). */
+export const scopeList = z.array(scope);
+export const callbackUrlList = z.array(callbackUrl);
+/** token/verify --timeout. */
+export const timeoutSeconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds').max(3600, 'must be at most 3600 seconds');
+/** token --scope: a scope as it goes into the token request. */
+export const requestedScopes = z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a scope name such as read.helloworld.message or <resource server>/<scope>'));

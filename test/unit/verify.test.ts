@@ -3,7 +3,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { flowSettings, runToken } from '../../src/commands/token.js';
+import { flowSettings } from '../../src/commands/oauth-flow.js';
+import { runToken } from '../../src/commands/token.js';
 import { likelyCause, runVerify } from '../../src/commands/verify.js';
 import { captureIo, fakeState, writeStateFile } from './support/fake-stack.js';
 

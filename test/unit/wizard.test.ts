@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gatherInputs } from '../../src/commands/init-wizard.js';
+import { gatherInputs } from '../../src/commands/inputs.js';
 import type { RawInputs } from '../../src/config/resolve.js';
 import { domainPrefix, email, password, region, scopeName, stackName } from '../../src/config/schema.js';
 import { UsageError } from '../../src/errors.js';
