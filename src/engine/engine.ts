@@ -149,7 +149,21 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
     const emit = (e: EngineEvent) => o.onEvent?.(e);
     emit({ type: 'start', key, title: step.title, phase: 'apply' });
     const changedDeps = step.dependsOn.filter((d) => ['created', 'updated', 'create', 'update', 'replace'].includes(actions.get(d) ?? ''));
-    const ctx = makeCtx(o, step, (k) => (willBeNew(k) ? undefined : final.has(k) ? final.get(k) : o.recorded[k]), changedDeps);
+    // Work the step defers (StepContext.defer) starts at once; the run waits for it before it ends.
+    const tasks: Promise<void>[] = [];
+    const ctx: StepContext<C> = {
+      ...makeCtx(o, step, (k) => (willBeNew(k) ? undefined : final.has(k) ? final.get(k) : o.recorded[k]), changedDeps),
+      defer: (w) => {
+        const p = w();
+        p.catch(() => undefined); // handled below, once create has returned
+        tasks.push(p);
+      },
+    };
+    const failed = (error: unknown): never => {
+      results.push({ key, action: 'failed', error });
+      emit({ type: 'failed', key, title: step.title, error });
+      throw new EngineFailure(key, error, results);
+    };
     try {
       // Reuse the first read when every dependency kept the id it had in state.
       const depsStable = step.dependsOn.every((d) => sameId(final.get(d), o.recorded[d]) && !changedDeps.includes(d));
@@ -192,14 +206,22 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
       }
       final.set(key, record);
       actions.set(key, action);
-      results.push({ key, action, record, changes });
-      emit({ type: 'done', key, title: step.title, action: action as ApplyAction | PlanAction, changes });
+      const done = () => {
+        results.push({ key, action, record, changes });
+        emit({ type: 'done', key, title: step.title, action: action as ApplyAction | PlanAction, changes });
+      };
+      // Dependents start now; the step itself is done once its deferred work is.
+      if (tasks.length) {
+        const finished = Promise.all(tasks).then(done, failed);
+        finished.catch(() => undefined); // collected after the graph has run
+        deferred.push(finished);
+      } else done();
     } catch (error) {
-      results.push({ key, action: 'failed', error });
-      emit({ type: 'failed', key, title: step.title, error });
-      throw new EngineFailure(key, error, results);
+      deferred.push(Promise.allSettled(tasks).then(() => undefined));
+      failed(error);
     }
   };
+  const deferred: Promise<void>[] = [];
 
   // Steps switched off for these inputs (e.g. --no-user) whose resource was recorded: removed,
   // dependents first, after everything else converged.
@@ -228,8 +250,16 @@ export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Pr
 
   const all = [...steps, ...removed];
   try {
-    await runGraph(steps.map((s) => s.key), (k) => byKey.get(k)!.dependsOn, work, o.concurrency ?? DEFAULT_CONCURRENCY);
-    for (const s of removed) await remove(s);
+    let failure: { error: unknown } | undefined;
+    try {
+      await runGraph(steps.map((s) => s.key), (k) => byKey.get(k)!.dependsOn, work, o.concurrency ?? DEFAULT_CONCURRENCY);
+      for (const s of removed) await remove(s);
+    } catch (error) {
+      failure = { error };
+    }
+    // Deferred work is part of the run, also after a failure (nothing is left in flight).
+    for (const r of await Promise.allSettled(deferred)) if (r.status === 'rejected') failure ??= { error: r.reason };
+    if (failure) throw failure.error;
   } catch (e) {
     if (e instanceof EngineFailure) {
       for (const s of all) if (!results.some((r) => r.key === s.key)) results.push({ key: s.key, action: 'skipped' });

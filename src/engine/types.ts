@@ -33,6 +33,12 @@ export interface StepContext<C> {
   checkpoint(partial: StepRecord): Promise<void>;
   /** A progress note for the UI (e.g. "waiting for the IAM role to propagate"). */
   note(message: string): void;
+  /**
+   * The rest of a create that the step's dependents do not need (a new function turning Active,
+   * a policy attached to a new role): dependents start as soon as create returns; the step is done,
+   * and the run ends, only once this work is. Absent (unit harnesses): the step runs it inline.
+   */
+  defer?(work: () => Promise<void>): void;
 }
 
 export interface Step<C, R extends StepRecord = StepRecord> {

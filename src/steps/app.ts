@@ -45,6 +45,16 @@ export interface App {
 
 export type Ctx = StepContext<App>;
 
+/**
+ * The part of a create that the step's dependents do not need (a new function turning Active, a
+ * policy attached to a new role): handed to the engine to finish while they start
+ * (StepContext.defer), or run here when there is no engine (unit harnesses).
+ */
+export async function afterCreate(ctx: StepContext<unknown>, work: () => Promise<void>): Promise<void> {
+  if (ctx.defer) ctx.defer(work);
+  else await work();
+}
+
 export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';

@@ -20,7 +20,9 @@ export interface DeploymentRecord extends Record<string, unknown> {
 export const deploymentStep: Step<App, DeploymentRecord> = {
   key: 'deployment',
   title: 'Deployment to stage',
-  dependsOn: ['api', 'method', 'authorizer', 'permission'],
+  // Not the invoke permission: a deployment needs only the methods and their integrations, and
+  // the permission is looked up when API Gateway invokes the function, not when it deploys.
+  dependsOn: ['api', 'method', 'authorizer'],
   deletedWith: 'api',
   async read(ctx, recorded) {
     const { app } = ctx;
@@ -42,7 +44,7 @@ export const deploymentStep: Step<App, DeploymentRecord> = {
     const record: DeploymentRecord = { id: stageName, deploymentId: stage.deploymentId!, fingerprint: recorded?.fingerprint ?? '' };
     if (recorded?.deploymentId && recorded.deploymentId !== stage.deploymentId) changes.push({ field: 'deploymentId', from: stage.deploymentId, to: recorded.deploymentId });
     if (method && method.fingerprint !== recorded?.fingerprint) changes.push({ field: 'deployedConfiguration', from: recorded?.fingerprint ?? 'unknown', to: method.fingerprint });
-    for (const d of ctx.changedDeps) if (d !== 'permission' && d !== 'api') changes.push({ field: 'deployedConfiguration', from: 'stale', to: `${d} changed` });
+    for (const d of ctx.changedDeps) if (d !== 'api') changes.push({ field: 'deployedConfiguration', from: 'stale', to: `${d} changed` });
     return { record, changes };
   },
   async create(ctx) {

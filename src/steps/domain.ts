@@ -24,6 +24,9 @@ async function domainOwner(app: App, prefix: string): Promise<string | undefined
   return d?.DomainDescription?.UserPoolId || undefined;
 }
 
+/** The pool a read of this run found the domain on, by the record it returned (never in state). */
+const owners = new WeakMap<DomainRecord, string>();
+
 export const domainStep: Step<App, DomainRecord> = {
   key: 'domain',
   title: 'Hosted UI domain',
@@ -47,11 +50,13 @@ export const domainStep: Step<App, DomainRecord> = {
     }
     if (!current) return undefined;
     const want = app.inputs.domainPrefix;
+    const record = { id: current };
+    owners.set(record, pool.id);
     // A generated prefix that was lost with the state file: keep the live one.
     if (current !== want && !(app.inputs.domainPrefixGenerated && recorded === undefined)) {
-      return { record: { id: current }, changes: [{ field: 'domainPrefix', from: current, to: want, replace: true }] };
+      return { record, changes: [{ field: 'domainPrefix', from: current, to: want, replace: true }] };
     }
-    return { record: { id: current }, changes: [] };
+    return { record, changes: [] };
   },
   async create(ctx) {
     const { app } = ctx;
@@ -98,7 +103,8 @@ export const domainStep: Step<App, DomainRecord> = {
   async delete(ctx, record) {
     const pool = ctx.get<UserPoolRecord>('userPool');
     const cognito = await ctx.app.aws.cognito();
-    const owner = await domainOwner(ctx.app, record.id);
+    // A read of this run saw which pool has it (destroy reads everything first): no second look.
+    const owner = owners.get(record) ?? (await domainOwner(ctx.app, record.id));
     if (!owner) return;
     if (pool && owner !== pool.id) return; // not ours
     await ignoreNotFound(cognito.send(new DeleteUserPoolDomainCommand({ Domain: record.id, UserPoolId: owner })));

@@ -11,7 +11,7 @@ import { CliError } from '../errors.js';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent, retryIamPropagation } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
-import { assertOwned, tagsObject } from './app.js';
+import { afterCreate, assertOwned, tagsObject } from './app.js';
 import type { App } from './app.js';
 import { lambdaCode } from './lambda-code.js';
 import type { RoleRecord } from './role.js';
@@ -21,30 +21,78 @@ export interface FunctionRecord extends Record<string, unknown> {
   arn: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The first look lands this long after the create (or update) was answered; each later one 1.2 times as late. */
+export const FIRST_LOOK_MS = 200;
+export const LOOK_RATIO = 1.2;
 
 /**
  * Poll GetFunction until the function is ready: Active after a create, LastUpdateStatus
- * Successful after an update. Ten looks 100 ms apart, then each wait 1.5 times the last (at most
- * 2 s), for up to 5 minutes. A new function is Active within a second on the emulator and within
- * seconds on AWS; the SDK's waiters wait at least a second between looks, which was most of a new
- * stack's wall time.
+ * Successful after an update. The looks land at 200 ms, 240 ms, 288 ms... after `since` (when
+ * the create or update was answered), each 1.2 times as late as the one before, so a function that
+ * turns ready at any moment W after 167 ms is seen by 1.2 W at the latest: the wait overshoots by
+ * at most 20%, whether W is the emulator's 0.5 s, the few seconds a new function takes on AWS, or
+ * a minute. Each look is sent one round trip (the fastest seen so far) ahead of its moment, so
+ * its answer arrives on time; looks overlap when they are closer together than a round trip.
+ * That is 9 looks in the first second and 40 in 5 minutes, far inside Lambda's quota of
+ * 100 GetFunction requests per second per account (limits.html, cannot be raised). The SDK's
+ * waiters wait at least a second between looks, which was most of a new stack's wall time.
  */
-export async function waitUntilReady(lambda: LambdaClient, FunctionName: string, until: 'active' | 'updated', maxWaitMs = 300_000): Promise<void> {
-  const start = Date.now();
-  for (let look = 0, delay = 100; ; look++, delay = look < 10 ? 100 : Math.min(delay * 1.5, 2000)) {
-    if (Date.now() - start + delay > maxWaitMs) {
-      throw new CliError('LAMBDA_NOT_READY', `Lambda function ${FunctionName} is still not ${until === 'active' ? 'Active' : 'updated'} after ${Math.round(maxWaitMs / 1000)} s.`, 'Look at the function in the Lambda console, then run init again; it resumes where it stopped.');
-    }
-    await sleep(delay);
-    const c = (await lambda.send(new GetFunctionCommand({ FunctionName }))).Configuration;
-    const status = until === 'active' ? c?.State : c?.LastUpdateStatus;
-    if (status === (until === 'active' ? 'Active' : 'Successful')) return;
-    if (status === 'Failed') {
-      const reason = (until === 'active' ? c?.StateReason : c?.LastUpdateStatusReason) ?? 'no reason given';
-      throw new CliError('LAMBDA_FAILED', `Lambda could not make function ${FunctionName} ready: ${reason}`, 'Fix the cause in the Lambda console or delete the function, then run init again.');
-    }
-  }
+export async function waitUntilReady(
+  lambda: LambdaClient,
+  FunctionName: string,
+  until: 'active' | 'updated',
+  o: { since?: number; maxWaitMs?: number } = {},
+): Promise<void> {
+  const since = o.since ?? Date.now();
+  const maxWaitMs = o.maxWaitMs ?? 300_000;
+  let rtt = Infinity;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let finished = false;
+  let inFlight = 0;
+  let exhausted = false;
+  return new Promise<void>((resolve, reject) => {
+    const finish = (e?: unknown) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (e === undefined) resolve();
+      else reject(e);
+    };
+    const notReady = () =>
+      new CliError('LAMBDA_NOT_READY', `Lambda function ${FunctionName} is still not ${until === 'active' ? 'Active' : 'updated'} after ${Math.round(maxWaitMs / 1000)} s.`, 'Look at the function in the Lambda console, then run init again; it resumes where it stopped.');
+    const schedule = (k: number) => {
+      const at = FIRST_LOOK_MS * LOOK_RATIO ** k;
+      if (at > maxWaitMs) {
+        exhausted = true;
+        if (inFlight === 0) finish(notReady());
+        return;
+      }
+      const ahead = Number.isFinite(rtt) ? rtt : 0;
+      timer = setTimeout(() => void look(k), Math.max(0, since + at - ahead - Date.now()));
+    };
+    const look = async (k: number) => {
+      if (finished) return;
+      inFlight++;
+      schedule(k + 1);
+      const sent = Date.now();
+      try {
+        const c = (await lambda.send(new GetFunctionCommand({ FunctionName }))).Configuration;
+        rtt = Math.min(rtt, Date.now() - sent);
+        const status = until === 'active' ? c?.State : c?.LastUpdateStatus;
+        if (status === (until === 'active' ? 'Active' : 'Successful')) return finish();
+        if (status === 'Failed') {
+          const reason = (until === 'active' ? c?.StateReason : c?.LastUpdateStatusReason) ?? 'no reason given';
+          return finish(new CliError('LAMBDA_FAILED', `Lambda could not make function ${FunctionName} ready: ${reason}`, 'Fix the cause in the Lambda console or delete the function, then run init again.'));
+        }
+      } catch (e) {
+        return finish(e);
+      } finally {
+        inFlight--;
+      }
+      if (exhausted && inFlight === 0) finish(notReady());
+    };
+    schedule(0);
+  });
 }
 
 export const functionStep: Step<App, FunctionRecord> = {
@@ -100,9 +148,14 @@ export const functionStep: Step<App, FunctionRecord> = {
       (ms) => ctx.note(`waiting for the new IAM role to propagate to Lambda (${Math.round(ms / 1000)} s)`),
     ),
     });
+    const since = Date.now();
     const record = { id: app.names.function, arn: out.FunctionArn! };
     await ctx.checkpoint(record);
-    if (out.State !== 'Active') await waitUntilReady(lambda, app.names.function, 'active');
+    // Nothing that depends on the function needs it Active (AddPermission and the integration's
+    // URI name it; functions-states.html lists Invoke, UpdateFunctionCode,
+    // UpdateFunctionConfiguration and PublishVersion as what fails while it is Pending), so its
+    // dependents go on while it activates; init ends only once it is Active.
+    if (out.State !== 'Active') await afterCreate(ctx, () => waitUntilReady(lambda, app.names.function, 'active', { since }));
     return record;
   },
   async update(ctx, live) {
@@ -115,11 +168,11 @@ export const functionStep: Step<App, FunctionRecord> = {
       await lambda.send(
         new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.get<RoleRecord>('role')!.arn }),
       );
-      await waitUntilReady(lambda, FunctionName, 'updated');
+      await waitUntilReady(lambda, FunctionName, 'updated', { since: Date.now() });
     }
     if (fields.has('code') || fields.has('runtime')) {
       await lambda.send(new UpdateFunctionCodeCommand({ FunctionName, ZipFile: code.zip }));
-      await waitUntilReady(lambda, FunctionName, 'updated');
+      await waitUntilReady(lambda, FunctionName, 'updated', { since: Date.now() });
     }
     return live.record;
   },

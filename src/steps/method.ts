@@ -36,6 +36,10 @@ export function methodFingerprint(app: App, authorizerId: string): string {
 export const methodStep: Step<App, MethodRecord> = {
   key: 'method',
   title: 'GET / method and Lambda integration',
+  // The function's step is done once CreateFunction answered, before it is Active (see
+  // function.ts): the integration's URI is built from names, but API Gateway is not documented to
+  // accept a URI naming a function that does not exist yet, so PutIntegration still follows
+  // CreateFunction. That costs nothing on a new stack: the authorizer is ready no sooner.
   dependsOn: ['api', 'authorizer', 'function'],
   deletedWith: 'api',
   async read(ctx) {

@@ -1,11 +1,11 @@
 // Lets API Gateway invoke the function, from this API's GET / only. Without it the API answers 500.
 import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { createOrAdopt } from '../aws/create.js';
-import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App } from './app.js';
 import type { ApiRecord } from './api.js';
-import type { FunctionRecord } from './function.js';
+import { waitUntilReady, type FunctionRecord } from './function.js';
 
 export interface PermissionRecord extends Record<string, unknown> {
   id: string;
@@ -59,6 +59,16 @@ export const permissionStep: Step<App, PermissionRecord> = {
     const api = ctx.get<ApiRecord>('api')!;
     const lambda = await app.aws.lambda();
     const SourceArn = sourceArn(app, api.id);
+    const add = () =>
+      lambda.send(
+        new AddPermissionCommand({
+          FunctionName: fn.id,
+          StatementId: app.names.permissionSid,
+          Action: 'lambda:InvokeFunction',
+          Principal: 'apigateway.amazonaws.com',
+          SourceArn,
+        }),
+      );
     await createOrAdopt({
       what: `invoke permission ${app.names.permissionSid}`,
       note: ctx.note,
@@ -68,15 +78,20 @@ export const permissionStep: Step<App, PermissionRecord> = {
         const principal = typeof st?.Principal === 'string' ? st.Principal : st?.Principal?.Service;
         return st && st.Condition?.ArnLike?.['AWS:SourceArn'] === SourceArn && principal === 'apigateway.amazonaws.com' ? true : undefined;
       },
-      create: async () => (await lambda.send(
-      new AddPermissionCommand({
-        FunctionName: fn.id,
-        StatementId: app.names.permissionSid,
-        Action: 'lambda:InvokeFunction',
-        Principal: 'apigateway.amazonaws.com',
-        SourceArn,
-      }),
-    ), true),
+      create: async () => {
+        try {
+          await add();
+        } catch (e) {
+          // This runs while a new function is still Pending. AddPermission is not among the calls
+          // Lambda lists as failing then (functions-states.html); should it be refused for that
+          // reason all the same, wait until the function is Active and add it then.
+          if (errorName(e) !== 'ResourceConflictException' || !/Pending/.test((e as Error).message ?? '')) throw e;
+          ctx.note('the new function is not Active yet; adding the permission once it is');
+          await waitUntilReady(lambda, fn.id, 'active');
+          await add();
+        }
+        return true;
+      },
     });
     return { id: app.names.permissionSid, sourceArn: SourceArn };
   },

@@ -10,12 +10,13 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   ListRoleTagsCommand,
+  type IAMClient,
   type Role,
 } from '@aws-sdk/client-iam';
 import { createOrAdopt } from '../aws/create.js';
-import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Step } from '../engine/types.js';
-import { assertOwned, tagsList, type App } from './app.js';
+import { afterCreate, assertOwned, tagsList, type App } from './app.js';
 
 export const TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
@@ -40,6 +41,27 @@ async function ownedRole(app: App): Promise<Role | undefined> {
   return got.Role;
 }
 
+/** The policies a read of this run saw on the role, by the record it returned (never in state). */
+const seen = new WeakMap<RoleRecord, { attached: string[]; inline: string[] }>();
+
+async function listPolicies(iam: IAMClient, RoleName: string): Promise<{ attached: string[]; inline: string[] }> {
+  const attached: string[] = [];
+  const inline: string[] = [];
+  for (let Marker: string | undefined, more = true; more; ) {
+    const page = await orAbsent(iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker })));
+    attached.push(...(page?.AttachedPolicies ?? []).map((p) => p.PolicyArn!));
+    more = !!page?.IsTruncated;
+    Marker = page?.Marker;
+  }
+  for (let Marker: string | undefined, more = true; more; ) {
+    const page = await orAbsent(iam.send(new ListRolePoliciesCommand({ RoleName, Marker })));
+    inline.push(...(page?.PolicyNames ?? []));
+    more = !!page?.IsTruncated;
+    Marker = page?.Marker;
+  }
+  return { attached, inline };
+}
+
 export const roleStep: Step<App, RoleRecord> = {
   key: 'role',
   title: 'IAM execution role',
@@ -48,14 +70,19 @@ export const roleStep: Step<App, RoleRecord> = {
     const { app } = ctx;
     const iam = await app.aws.iam();
     const name = app.names.role;
-    const [role, attached] = await Promise.all([ownedRole(app), orAbsent(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })))]);
+    // The policy lists go out with GetRole: destroy deletes from what this read saw.
+    const [role, attached, inline] = await Promise.all([
+      ownedRole(app),
+      orAbsent(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))),
+      orAbsent(iam.send(new ListRolePoliciesCommand({ RoleName: name }))),
+    ]);
     if (!role) return undefined;
     const policy = basicExecutionPolicyArn(app);
-    const has = (attached?.AttachedPolicies ?? []).some((p) => p.PolicyArn === policy);
-    return {
-      record: { id: name, arn: role.Arn! },
-      changes: has ? [] : [{ field: 'attachedPolicies', from: (attached?.AttachedPolicies ?? []).map((p) => p.PolicyArn), to: [policy] }],
-    };
+    const arns = (attached?.AttachedPolicies ?? []).map((p) => p.PolicyArn!);
+    const record: RoleRecord = { id: name, arn: role.Arn! };
+    // Only complete answers (no further page) can stand in for a fresh listing at delete time.
+    if (attached && inline && !attached.IsTruncated && !inline.IsTruncated) seen.set(record, { attached: arns, inline: inline.PolicyNames ?? [] });
+    return { record, changes: arns.includes(policy) ? [] : [{ field: 'attachedPolicies', from: arns, to: [policy] }] };
   },
   async create(ctx) {
     const { app } = ctx;
@@ -75,7 +102,11 @@ export const roleStep: Step<App, RoleRecord> = {
     });
     const record = { id: app.names.role, arn };
     await ctx.checkpoint(record);
-    await iam.send(new AttachRolePolicyCommand({ RoleName: app.names.role, PolicyArn: basicExecutionPolicyArn(app) }));
+    // CreateFunction needs only the role's ARN: the policy is attached while it goes out. A crash
+    // before the attachment is repaired by the next run (read reports it, update attaches it).
+    await afterCreate(ctx, async () => {
+      await iam.send(new AttachRolePolicyCommand({ RoleName: app.names.role, PolicyArn: basicExecutionPolicyArn(app) }));
+    });
     return record;
   },
   async update(ctx, live) {
@@ -86,14 +117,18 @@ export const roleStep: Step<App, RoleRecord> = {
   async delete(ctx, record) {
     const iam = await ctx.app.aws.iam();
     const RoleName = record.id;
-    const [attached, inline] = await Promise.all([
-      orAbsent(iam.send(new ListAttachedRolePoliciesCommand({ RoleName }))),
-      orAbsent(iam.send(new ListRolePoliciesCommand({ RoleName }))),
-    ]);
+    const policies = seen.get(record) ?? (await listPolicies(iam, RoleName));
     await Promise.all([
-      ...(attached?.AttachedPolicies ?? []).map((p) => ignoreNotFound(iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn })))),
-      ...(inline?.PolicyNames ?? []).map((n) => ignoreNotFound(iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: n })))),
+      ...policies.attached.map((PolicyArn) => ignoreNotFound(iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })))),
+      ...policies.inline.map((PolicyName) => ignoreNotFound(iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })))),
     ]);
-    await ignoreNotFound(iam.send(new DeleteRoleCommand({ RoleName })));
+    try {
+      await ignoreNotFound(iam.send(new DeleteRoleCommand({ RoleName })));
+    } catch (e) {
+      // A policy attached since the read (by hand, between read and delete): list and try again.
+      if (errorName(e) !== 'DeleteConflictException' || !seen.has(record)) throw e;
+      seen.delete(record);
+      await roleStep.delete(ctx, record);
+    }
   },
 };

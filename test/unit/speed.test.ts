@@ -130,6 +130,53 @@ describe('apply: reads it can skip on a new stack', () => {
   });
 });
 
+describe('deferred work (StepContext.defer)', () => {
+  it('does not hold the dependents back; the step is done, and the run ends, only once it is', async () => {
+    const c = new Cloud();
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const role = step(c, 'role', [], 'name', {
+      async create(ctx) {
+        await c.op('create:role');
+        ctx.defer!(async () => {
+          await slow;
+          c.calls.push('attach:role');
+        });
+        return { id: 'role-1' };
+      },
+    });
+    const events: string[] = [];
+    const { o } = options(c, [role, step(c, 'fn', ['role'], 'name')]);
+    const run = apply({ ...o, onEvent: (e) => e.type === 'done' && events.push(e.key) });
+    await vi.waitFor(() => expect(c.calls).toContain('create:fn'));
+    let ended = false;
+    void run.then(() => (ended = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ended).toBe(false);
+    release();
+    const { results } = await run;
+    expect(results.map((r) => [r.key, r.action])).toEqual([['role', 'created'], ['fn', 'created']]);
+    expect(c.calls.indexOf('create:fn')).toBeLessThan(c.calls.indexOf('attach:role'));
+    expect(events).toEqual(['fn', 'role']);
+  });
+
+  it('a failure of deferred work fails the run, under its step', async () => {
+    const c = new Cloud();
+    const role = step(c, 'role', [], 'name', {
+      async create(ctx) {
+        ctx.defer!(async () => {
+          throw new Error('attach refused');
+        });
+        return { id: 'role-1' };
+      },
+    });
+    const { o } = options(c, [role, step(c, 'fn', ['role'], 'name')]);
+    const err = await apply(o).catch((e) => e);
+    expect(err).toMatchObject({ name: 'EngineFailure', failedKey: 'role', cause: { message: 'attach refused' } });
+    expect(err.results.map((r: { key: string; action: string }) => [r.key, r.action])).toEqual([['role', 'failed'], ['fn', 'created']]);
+  });
+});
+
 describe('reads in one wave', () => {
   const wide = (c: Cloud) => Array.from({ length: 14 }, (_, i) => step(c, `s${i}`, [], 'name'));
 
@@ -177,7 +224,7 @@ describe('waiting for a new Lambda function', () => {
     vi.useRealTimers();
   });
 
-  it('looks every 100 ms at first, and returns as soon as the function is Active', async () => {
+  it('looks at 200 ms, then each look 1.2 times as late, and returns as soon as the function is Active', async () => {
     vi.useFakeTimers();
     lambdaMock
       .on(GetFunctionCommand)
@@ -185,11 +232,55 @@ describe('waiting for a new Lambda function', () => {
       .resolvesOnce({ Configuration: { State: 'Pending' } })
       .resolves({ Configuration: { State: 'Active' } });
     const start = Date.now();
-    const done = waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'active');
+    const done = waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'active', { since: start });
     await vi.runAllTimersAsync();
     await done;
     expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(3);
-    expect(Date.now() - start).toBe(300);
+    expect(Date.now() - start).toBe(288); // 200, 240, 288
+  });
+
+  // The schedule against a fake clock and a function that turns Active at a chosen moment W after
+  // the create: the wait ends by 1.2 W (FIRST_LOOK_MS / 1.2 <= W <= 5 min), each look's round trip
+  // included, and the looks stay far inside GetFunction's 100 requests per second.
+  it.each([
+    [0, 170],
+    [0, 480],
+    [0, 500],
+    [0, 2_000],
+    [0, 61_000],
+    [50, 500],
+    [50, 4_321],
+    [120, 1_000],
+    [120, 250_000],
+  ])('round trip %i ms, Active after %i ms: seen by 1.2 W, looks within the quota', async (rttMs, activeAfter) => {
+    vi.useFakeTimers();
+    const start = Date.now();
+    const sent: number[] = [];
+    lambdaMock.on(GetFunctionCommand).callsFake(async () => {
+      sent.push(Date.now() - start);
+      // The whole round trip before AWS looks (the bench's proxy does this): the strictest case.
+      await new Promise((r) => setTimeout(r, rttMs));
+      return { Configuration: { State: Date.now() - start >= activeAfter ? 'Active' : 'Pending' } };
+    });
+    const done = waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'active', { since: start });
+    await vi.runAllTimersAsync();
+    await done;
+    const took = Date.now() - start;
+    expect(took).toBeGreaterThanOrEqual(activeAfter);
+    expect(took - activeAfter).toBeLessThanOrEqual(0.2 * activeAfter);
+    for (let i = 0; i < sent.length; i++) expect(sent.filter((t) => t >= sent[i]! && t < sent[i]! + 1000).length, `looks in the second after ${sent[i]} ms`).toBeLessThanOrEqual(12);
+  });
+
+  it('looks about 40 times in 5 minutes', async () => {
+    vi.useFakeTimers();
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { State: 'Pending' } });
+    const p = waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'active', { since: Date.now() });
+    const caught = p.catch((e) => e);
+    await vi.runAllTimersAsync();
+    expect(await caught).toMatchObject({ code: 'LAMBDA_NOT_READY' });
+    const n = lambdaMock.commandCalls(GetFunctionCommand).length;
+    expect(n).toBeGreaterThan(30);
+    expect(n).toBeLessThan(45);
   });
 
   it('fails with the reason when the function cannot be made ready', async () => {
@@ -209,7 +300,7 @@ describe('waiting for a new Lambda function', () => {
   it('gives up after the time allowed', async () => {
     vi.useFakeTimers();
     lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { State: 'Pending' } });
-    const p = waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'active', 5_000);
+    const p = waitUntilReady(new LambdaClient({ region: 'us-east-1' }), 'fn', 'active', { maxWaitMs: 5_000 });
     const caught = p.catch((e) => e);
     await vi.runAllTimersAsync();
     expect(await caught).toMatchObject({ code: 'LAMBDA_NOT_READY' });

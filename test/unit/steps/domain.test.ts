@@ -120,6 +120,16 @@ describe('domain.delete', () => {
     expect(cognitoMock.commandCalls(DeleteUserPoolDomainCommand).map((c) => c.args[0].input)).toEqual([{ Domain: PREFIX, UserPoolId: POOL.id }]);
   });
 
+  it('after a read in the same run (destroy reads first), deletes with no second look', async () => {
+    const h = makeHarness({ records: { userPool: POOL } });
+    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Domain: PREFIX } });
+    const live = await domainStep.read(h.ctx, { id: PREFIX });
+    cognitoMock.resetHistory();
+    await domainStep.delete(h.ctx, live!.record);
+    expect(sent(cognitoMock)).toEqual(['DeleteUserPoolDomainCommand']);
+    expect(cognitoMock.commandCalls(DeleteUserPoolDomainCommand).map((c) => c.args[0].input)).toEqual([{ Domain: PREFIX, UserPoolId: POOL.id }]);
+  });
+
   it('leaves a domain of another pool alone', async () => {
     const h = makeHarness({ records: { userPool: POOL } });
     cognitoMock.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: 'us-east-1_Other' } });

@@ -52,6 +52,19 @@ describe('function.create', () => {
     expect(h.notes).toEqual([]);
   });
 
+  it('a new Pending function: returns once CreateFunction answered and hands the wait for Active to the engine', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role } });
+    const deferred: Promise<void>[] = [];
+    h.ctx.defer = (w) => void deferred.push(w());
+    lambdaMock.on(CreateFunctionCommand).resolves({ FunctionArn: RECORDS.function.arn, State: 'Pending' });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { State: 'Active' } });
+    await expect(functionStep.create(h.ctx)).resolves.toEqual({ id: FN, arn: RECORDS.function.arn });
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(0);
+    expect(deferred).toHaveLength(1);
+    await deferred[0];
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(1);
+  });
+
   it('uses the runtime from the inputs and a node handler for nodejs runtimes', async () => {
     const h = makeHarness({ records: { role: RECORDS.role }, inputs: { runtime: 'nodejs22.x' } });
     lambdaMock.on(CreateFunctionCommand).resolves({ FunctionArn: RECORDS.function.arn, State: 'Active' });

@@ -58,7 +58,7 @@ describe('the step graph', () => {
       authorizer: ['api', 'userPool'],
       permission: ['api', 'function'],
       method: ['api', 'authorizer', 'function'],
-      deployment: ['api', 'authorizer', 'method', 'permission'],
+      deployment: ['api', 'authorizer', 'method'],
       user: ['userPool'],
     };
     expect(Object.fromEntries(STEPS.map((s) => [s.key, deps(s.key)]))).toEqual(expected);
@@ -69,11 +69,12 @@ describe('the step graph', () => {
     expect(byKey.get('m2mClient')!.dependsOn).toContain('resourceServer');
   });
 
-  it('the deployment follows the method, the authorizer and the permission', () => {
-    expect(byKey.get('deployment')!.dependsOn).toEqual(expect.arrayContaining(['method', 'authorizer', 'permission']));
+  it('the deployment follows the method and the authorizer, not the invoke permission', () => {
+    expect(byKey.get('deployment')!.dependsOn).toEqual(expect.arrayContaining(['method', 'authorizer']));
+    expect(byKey.get('deployment')!.dependsOn).not.toContain('permission');
   });
 
-  it('the function waits for the role, the method for the function (its integration URI)', () => {
+  it('the function waits for the role, the method for the function to exist (its integration URI; not for it to be Active)', () => {
     expect(byKey.get('function')!.dependsOn).toContain('role');
     expect(byKey.get('method')!.dependsOn).toEqual(expect.arrayContaining(['authorizer', 'function']));
   });

@@ -1,4 +1,4 @@
-import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, GetFunctionCommand, GetPolicyCommand, RemovePermissionCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { permissionStep } from '../../../src/steps/permission.js';
 import { ACCOUNT, RECORDS, REGION, STACK, awsError, lambdaMock, makeHarness, resetMocks, sent } from './harness.js';
@@ -22,6 +22,25 @@ const statement = (sid: string, sourceArn: string, principal: unknown = { Servic
 beforeEach(resetMocks);
 
 describe('permission.create', () => {
+  it('on a function still Pending, should AWS refuse AddPermission for that reason: waits until Active, then adds it', async () => {
+    const h = makeHarness({ records: deps });
+    lambdaMock
+      .on(AddPermissionCommand)
+      .rejectsOnce(awsError('ResourceConflictException', 'The operation cannot be performed at this time. The function is currently in the following state: Pending'))
+      .resolves({ Statement: '{}' });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { State: 'Active' } });
+    await expect(permissionStep.create(h.ctx)).resolves.toEqual({ id: SID, sourceArn: SOURCE_ARN });
+    expect(sent(lambdaMock)).toEqual(['AddPermissionCommand', 'GetFunctionCommand', 'AddPermissionCommand']);
+  });
+
+  it('does not wait for the function on any other conflict', async () => {
+    const h = makeHarness({ records: deps });
+    lambdaMock.on(AddPermissionCommand).rejects(awsError('ResourceConflictException', 'The statement id (x) provided already exists.'));
+    await expect(permissionStep.create(h.ctx)).rejects.toBeDefined();
+    expect(lambdaMock.commandCalls(AddPermissionCommand)).toHaveLength(1);
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(0);
+  });
+
   it('lets API Gateway invoke the function from GET / of this API only', async () => {
     const h = makeHarness({ records: deps });
     lambdaMock.on(AddPermissionCommand).resolves({ Statement: '{}' });

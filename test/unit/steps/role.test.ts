@@ -151,6 +151,32 @@ describe('role.delete', () => {
     expect(order.filter((n) => n === 'DeleteRoleCommand')).toHaveLength(1);
   });
 
+  it('after a read in the same run, deletes from what the read saw: no second listing', async () => {
+    const h = makeHarness();
+    iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Path: '/', RoleId: 'r', CreateDate: new Date(), Tags: OUR_TAG_LIST } });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: 'AWSLambdaBasicExecutionRole', PolicyArn: BASIC }], IsTruncated: false });
+    iamMock.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['inline-1'], IsTruncated: false });
+    const live = await roleStep.read(h.ctx, undefined);
+    expect(sent(iamMock).sort()).toEqual(['GetRoleCommand', 'ListAttachedRolePoliciesCommand', 'ListRolePoliciesCommand']);
+    iamMock.resetHistory();
+
+    await roleStep.delete(h.ctx, live!.record);
+
+    expect(sent(iamMock)).toEqual(['DetachRolePolicyCommand', 'DeleteRolePolicyCommand', 'DeleteRoleCommand']);
+  });
+
+  it('lists again when a policy was attached between the read and DeleteRole', async () => {
+    const h = makeHarness();
+    iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Path: '/', RoleId: 'r', CreateDate: new Date(), Tags: OUR_TAG_LIST } });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolvesOnce({ AttachedPolicies: [], IsTruncated: false }).resolves({ AttachedPolicies: [{ PolicyName: 'Late', PolicyArn: BASIC }] });
+    iamMock.on(ListRolePoliciesCommand).resolves({ PolicyNames: [], IsTruncated: false });
+    iamMock.on(DeleteRoleCommand).rejectsOnce(awsError('DeleteConflictException', 'Cannot delete entity, must detach all policies first.')).resolves({});
+    const live = await roleStep.read(h.ctx, undefined);
+    await roleStep.delete(h.ctx, live!.record);
+    expect(iamMock.commandCalls(DetachRolePolicyCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: ROLE, PolicyArn: BASIC }]);
+    expect(iamMock.commandCalls(DeleteRoleCommand)).toHaveLength(2);
+  });
+
   it('treats a role that is already gone as deleted', async () => {
     const h = makeHarness();
     iamMock.on(ListAttachedRolePoliciesCommand).rejects(notFound());
