@@ -18,6 +18,11 @@ export interface EngineOptions<C> {
   /** Persist (or with undefined, forget) one step's record. Called after every mutation. */
   save(key: string, record: StepRecord | undefined): Promise<void>;
   onEvent?(e: EngineEvent): void;
+  /**
+   * Awaited alongside the first wave of reads and before anything else: what must hold before the
+   * first write (the account check, whose STS call goes out with the reads). A rejection ends the run.
+   */
+  ready?: Promise<void>;
   /** At most this many steps at work at once (default 16: a whole stack's reads go out in one wave). */
   concurrency?: number;
 }
@@ -119,7 +124,7 @@ export interface ApplyResult {
 export async function apply<C>(o: EngineOptions<C>, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const steps = enabledSteps(o);
   const byKey = new Map(steps.map((s) => [s.key, s]));
-  const pre = await readAllRecorded(o, steps);
+  const [pre] = await Promise.all([readAllRecorded(o, steps), o.ready]);
   const final = new Map<string, StepRecord | undefined>();
   const actions = new Map<string, string>();
   const results: StepResult[] = [];
@@ -301,7 +306,7 @@ export interface ReadResult {
 /** Read every step live, concurrently, changing nothing (`status`). */
 export async function readAll<C>(o: EngineOptions<C>): Promise<ReadResult[]> {
   const steps = enabledSteps(o);
-  const pre = await readAllRecorded(o, steps);
+  const [pre] = await Promise.all([readAllRecorded(o, steps), o.ready]);
   return steps.map((s) => {
     const r = pre.get(s.key)!;
     if (r.error) return { key: s.key, title: s.title, state: 'error', error: r.error };
@@ -337,7 +342,7 @@ export async function destroy<C>(o: EngineOptions<C>): Promise<DestroyResult> {
   // A step waits for the dependents that are deleted on their own (a domain before its pool,
   // a function before its role). Dependents deleted with a parent (a method with its API) are
   // gone when that parent is, and do not hold anything else up.
-  const waitsFor = (k: string) => dependents.get(k)!.filter((d) => roots.get(d) === d);
+  const waitsFor = (k: string) => (byKey.get(k)!.deleteAlongsideDependents ? [] : dependents.get(k)!.filter((d) => roots.get(d) === d));
   const independent = steps.filter((s) => roots.get(s.key) === s.key);
   // Every read goes out at once, before anything is deleted (deleting a step's dependents does not
   // change what its own read finds): the chain of deletions then costs no extra read per link.
@@ -361,6 +366,7 @@ export async function destroy<C>(o: EngineOptions<C>): Promise<DestroyResult> {
     return p;
   };
   for (const s of independent) readFirst(s);
+  await o.ready;
 
   const work = async (key: string) => {
     const step = byKey.get(key)!;

@@ -47,6 +47,11 @@ export interface Step<C, R extends StepRecord = StepRecord> {
   dependsOn: readonly string[];
   /** Deleting this dependency deletes this resource too (destroy skips its own call). */
   deletedWith?: string;
+  /**
+   * AWS deletes it while its dependents still exist (a role that a function names): destroy
+   * deletes it alongside them instead of after them.
+   */
+  deleteAlongsideDependents?: boolean;
   /** False to leave the step out for these inputs (e.g. --no-user). */
   enabled?(app: C): boolean;
   /** Find the live resource: by recorded id, else by name plus ownership tag. Absent: undefined. */

@@ -66,6 +66,9 @@ export const roleStep: Step<App, RoleRecord> = {
   key: 'role',
   title: 'IAM execution role',
   dependsOn: [],
+  // IAM deletes a role that a function still names (the function just cannot run): destroy need
+  // not wait for DeleteFunction before it detaches the policies and deletes the role.
+  deleteAlongsideDependents: true,
   async read(ctx) {
     const { app } = ctx;
     const iam = await app.aws.iam();

@@ -217,6 +217,24 @@ describe('destroy', () => {
   });
 });
 
+describe('destroy: a step deleted alongside its dependents', () => {
+  it('does not wait for them (a role that a function names)', async () => {
+    const c = new Cloud();
+    const steps = [step(c, 'role', [], 'name', { deleteAlongsideDependents: true }), step(c, 'fn', ['role'], 'name'), step(c, 'pool', [], 'name'), step(c, 'domain', ['pool'], 'parent')];
+    const { o } = options(c, steps);
+    await apply(o);
+    c.calls = [];
+    c.maxRunning = 0;
+    const { o: o2 } = options(c, steps, Object.fromEntries([...c.live]));
+    const { results } = await destroy(o2);
+    expect(results.map((r) => r.action)).toEqual(['deleted', 'deleted', 'deleted', 'deleted']);
+    const deletes = c.calls.filter((x) => x.startsWith('delete:'));
+    // role and fn go in the same wave; the pool still follows its domain.
+    expect(deletes.slice(0, 3).sort()).toEqual(['delete:domain', 'delete:fn', 'delete:role']);
+    expect(deletes[3]).toBe('delete:pool');
+  });
+});
+
 describe('waiting for a new Lambda function', () => {
   const lambdaMock = mockClient(LambdaClient);
   afterEach(() => {

@@ -104,6 +104,10 @@ describe('the step graph', () => {
     for (const s of STEPS) if (s.deletedWith) expect(s.dependsOn).toContain(s.deletedWith);
   });
 
+  it('only the role is deleted alongside its dependents (IAM deletes a role a function still names)', () => {
+    expect(STEPS.filter((s) => s.deleteAlongsideDependents).map((s) => s.key)).toEqual(['role']);
+  });
+
   it('only the user and the M2M client steps can be switched off', () => {
     expect(STEPS.filter((s) => s.enabled).map((s) => s.key).sort()).toEqual(['m2mClient', 'user']);
   });
