@@ -20,6 +20,12 @@ export interface Live<R extends StepRecord = StepRecord> {
   changes: Change[];
   /** Found by name and ownership tag rather than by the id recorded in state. */
   adopted?: boolean;
+  /**
+   * Other copies carrying the stack's ownership tag (a create retried after a lost answer).
+   * Each record must be enough for `delete`. plan shows them as deletions, execute and destroy
+   * delete them, status reports the step as duplicate.
+   */
+  extras?: R[];
 }
 
 export interface StepContext<C> {

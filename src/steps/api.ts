@@ -28,21 +28,27 @@ async function rootResourceId(app: App, api: RestApi): Promise<string> {
   return root.id;
 }
 
-async function findByName(app: App): Promise<RestApi | undefined> {
+/** Every REST API with our name, oldest first (names are not unique). */
+async function named(app: App): Promise<RestApi[]> {
   const apigw = await app.aws.apigw();
-  const named: RestApi[] = [];
+  const out: RestApi[] = [];
   let position: string | undefined;
   do {
     const page = await apigw.send(new GetRestApisCommand({ limit: 500, position }));
-    named.push(...(page.items ?? []).filter((a) => a.name === app.names.api));
-    position = page.position;
+    out.push(...(page?.items ?? []).filter((a) => a.name === app.names.api));
+    position = page?.position;
   } while (position);
-  if (named.length === 0) return undefined;
-  // REST API names are not unique: prefer the one carrying our tag.
-  const ours = named.find((a) => a.tags?.[TAG_KEY] === app.stack);
-  if (ours) return ours;
-  assertOwned(app, 'REST API', app.names.api, named[0]!.tags);
-  return undefined;
+  return out.sort((a, b) => (a.createdDate?.getTime() ?? 0) - (b.createdDate?.getTime() ?? 0));
+}
+
+const isOurs = (app: App, a: RestApi) => a.tags?.[TAG_KEY] === app.stack;
+
+/** The oldest REST API with our name and tag; same-named ones of someone else's alone: ConflictError. */
+async function findByName(app: App): Promise<RestApi | undefined> {
+  const all = await named(app);
+  const ours = all.find((a) => isOurs(app, a));
+  if (!ours && all.length) assertOwned(app, 'REST API', app.names.api, all[0]!.tags);
+  return ours;
 }
 
 export const apiStep: Step<App, ApiRecord> = {
@@ -52,18 +58,22 @@ export const apiStep: Step<App, ApiRecord> = {
   async read(ctx, recorded) {
     const { app } = ctx;
     const apigw = await app.aws.apigw();
-    let api: RestApi | undefined;
-    if (recorded?.id) {
-      api = await orAbsent(apigw.send(new GetRestApiCommand({ restApiId: recorded.id })));
-      if (api) assertOwned(app, 'REST API', `${api.name} (${api.id})`, api.tags);
+    // The recorded API and every API with our name at once: a second tagged copy (left by a
+    // create whose answer was lost, before creates were read back) is reported as an extra.
+    const [byId, all] = await Promise.all([recorded?.id ? orAbsent(apigw.send(new GetRestApiCommand({ restApiId: recorded.id }))) : undefined, named(app)]);
+    if (byId) assertOwned(app, 'REST API', `${byId.name} (${byId.id})`, byId.tags);
+    const ours = all.filter((a) => isOurs(app, a) && a.id !== byId?.id);
+    const api = byId ?? ours.shift();
+    if (!api) {
+      if (all.length) assertOwned(app, 'REST API', app.names.api, all[0]!.tags);
+      return undefined;
     }
-    if (!api) api = await findByName(app);
-    if (!api) return undefined;
     const types = api.endpointConfiguration?.types ?? [];
     const changes: Change[] = [];
     if (!types.includes(app.inputs.endpointType)) changes.push({ field: 'endpointType', from: types.join(','), to: app.inputs.endpointType });
     const root = recorded && recorded.id === api.id && recorded.rootResourceId ? recorded.rootResourceId : await rootResourceId(app, api);
-    return { record: { id: api.id!, rootResourceId: root }, changes, adopted: recorded?.id !== api.id };
+    const extras = ours.map((a) => ({ id: a.id!, rootResourceId: a.rootResourceId ?? '' }));
+    return { record: { id: api.id!, rootResourceId: root }, changes, adopted: recorded?.id !== api.id, ...(extras.length ? { extras } : {}) };
   },
   async create(ctx) {
     const { app } = ctx;

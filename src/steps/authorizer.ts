@@ -39,16 +39,20 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
     const pool = ctx.get<UserPoolRecord>('userPool');
     if (!api) return undefined;
     const apigw = await app.aws.apigw();
-    let a: Authorizer | undefined = recorded?.id ? await orAbsent(apigw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: recorded.id }))) : undefined;
-    if (!a) a = (await byName(app, api.id))[0];
+    // The recorded authorizer and every one with our name at once: a second copy (left by a
+    // create whose answer was lost, before creates were read back) is reported as an extra.
+    const [byId, all] = await Promise.all([recorded?.id ? orAbsent(apigw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: recorded.id }))) : undefined, byName(app, api.id)]);
+    const others = all.filter((x) => x.id !== byId?.id);
+    const a: Authorizer | undefined = byId ?? others.shift();
     if (!a) return undefined;
+    const extras = others.map((x) => ({ id: x.id! }));
     const changes: Change[] = [];
     if (a.type !== 'COGNITO_USER_POOLS') changes.push({ field: 'type', from: a.type, to: 'COGNITO_USER_POOLS', replace: true });
     if (a.identitySource !== IDENTITY_SOURCE) changes.push({ field: 'identitySource', from: a.identitySource, to: IDENTITY_SOURCE });
     if (pool && !sameSet(a.providerARNs, [pool.arn])) changes.push({ field: 'providerARNs', from: a.providerARNs ?? [], to: [pool.arn] });
     // No user pool yet (a plan where the pool is still to be created): the authorizer must point at the new one.
     if (!pool) changes.push({ field: 'providerARNs', from: a.providerARNs ?? [], to: ['(the new user pool)'] });
-    return { record: { id: a.id! }, changes };
+    return { record: { id: a.id! }, changes, ...(extras.length ? { extras } : {}) };
   },
   async create(ctx) {
     const { app } = ctx;

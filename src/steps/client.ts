@@ -52,16 +52,22 @@ async function describe(app: App, poolId: string, clientId: string): Promise<Use
   return (await orAbsent(cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))))?.UserPoolClient;
 }
 
-async function findByName(app: App, poolId: string, name: string): Promise<UserPoolClientType | undefined> {
+/** The ids of every client with this name in the pool (names are not unique). */
+async function namedIds(app: App, poolId: string, name: string): Promise<string[]> {
   const cognito = await app.aws.cognito();
+  const ids: string[] = [];
   let NextToken: string | undefined;
   do {
     const page = await orAbsent(cognito.send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60, NextToken })));
-    const hit = page?.UserPoolClients?.find((c) => c.ClientName === name);
-    if (hit) return describe(app, poolId, hit.ClientId!);
+    ids.push(...(page?.UserPoolClients ?? []).filter((c) => c.ClientName === name).map((c) => c.ClientId!));
     NextToken = page?.NextToken;
   } while (NextToken);
-  return undefined;
+  return ids;
+}
+
+async function findByName(app: App, poolId: string, name: string): Promise<UserPoolClientType | undefined> {
+  const [first] = await namedIds(app, poolId, name);
+  return first ? describe(app, poolId, first) : undefined;
 }
 
 /** Every writable field of a live client: UpdateUserPoolClient resets what it is not given. */
@@ -117,9 +123,13 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
       const { app } = ctx;
       const pool = ctx.get<UserPoolRecord>('userPool');
       if (!pool) return undefined;
-      let c = recorded?.id ? await describe(app, pool.id, recorded.id) : undefined;
-      c ??= await findByName(app, pool.id, spec.name(app));
+      // The recorded client and every client with our name at once: a second copy (left by a
+      // create whose answer was lost, before creates were read back) is reported as an extra.
+      const [byId, ids] = await Promise.all([recorded?.id ? describe(app, pool.id, recorded.id) : undefined, namedIds(app, pool.id, spec.name(app))]);
+      const others = ids.filter((id) => id !== byId?.ClientId);
+      const c = byId ?? (others.length ? await describe(app, pool.id, others.shift()!) : undefined);
       if (!c) return undefined;
+      const extras = others.filter((id) => id !== c.ClientId).map((id) => ({ id }));
       const want = spec.desired(app);
       const changes: Change[] = [];
       if (!c.ClientSecret) changes.push({ field: 'clientSecret', from: 'none', to: 'generated', replace: true });
@@ -127,7 +137,7 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
         if (want[f] && !sameSet(c[f], want[f])) changes.push({ field: f, from: c[f] ?? [], to: want[f] });
       }
       if (c.AllowedOAuthFlowsUserPoolClient !== true) changes.push({ field: 'AllowedOAuthFlowsUserPoolClient', from: c.AllowedOAuthFlowsUserPoolClient ?? false, to: true });
-      return { record: { id: c.ClientId! }, changes };
+      return { record: { id: c.ClientId! }, changes, ...(extras.length ? { extras } : {}) };
     },
     async create(ctx) {
       const { app } = ctx;

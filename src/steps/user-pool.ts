@@ -22,24 +22,33 @@ async function describe(app: App, id: string): Promise<UserPoolType | undefined>
   return (await orAbsent(cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }))))?.UserPool;
 }
 
-async function findByName(app: App): Promise<UserPoolType | undefined> {
+/** The ids of every pool with our name, oldest first (names are not unique). */
+async function namedIds(app: App): Promise<string[]> {
   const cognito = await app.aws.cognito();
-  const ids: string[] = [];
+  const named: { id: string; at: number }[] = [];
   let NextToken: string | undefined;
   do {
     const page = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken }));
-    ids.push(...(page.UserPools ?? []).filter((p) => p.Name === app.names.userPool).map((p) => p.Id!));
-    NextToken = page.NextToken;
+    named.push(...(page?.UserPools ?? []).filter((p) => p.Name === app.names.userPool).map((p) => ({ id: p.Id!, at: p.CreationDate?.getTime() ?? 0 })));
+    NextToken = page?.NextToken;
   } while (NextToken);
-  let foreign: UserPoolType | undefined;
-  for (const id of ids) {
-    const pool = await describe(app, id);
-    if (pool?.UserPoolTags?.[TAG_KEY] === app.stack) return pool;
-    foreign ??= pool;
-  }
-  if (foreign) assertOwned(app, 'user pool', app.names.userPool, foreign.UserPoolTags);
-  return undefined;
+  return named.sort((a, b) => a.at - b.at).map((p) => p.id);
 }
+
+/** Which of these pools carry our tag (in the same order), and the first that does not. */
+async function oursAmong(app: App, ids: string[]): Promise<{ ours: UserPoolType[]; foreign?: UserPoolType }> {
+  const pools = (await Promise.all(ids.map((id) => describe(app, id)))).filter((p): p is UserPoolType => !!p);
+  return { ours: pools.filter((p) => p.UserPoolTags?.[TAG_KEY] === app.stack), foreign: pools.find((p) => p.UserPoolTags?.[TAG_KEY] !== app.stack) };
+}
+
+/** The oldest pool with our name and tag; a same-named pool of someone else's alone: ConflictError. */
+async function findByName(app: App): Promise<UserPoolType | undefined> {
+  const { ours, foreign } = await oursAmong(app, await namedIds(app));
+  if (!ours.length && foreign) assertOwned(app, 'user pool', app.names.userPool, foreign.UserPoolTags);
+  return ours[0];
+}
+
+const recordOf = (app: App, pool: UserPoolType): UserPoolRecord => ({ id: pool.Id!, arn: pool.Arn ?? `arn:${app.partition}:cognito-idp:${app.region}:${app.accountId}:userpool/${pool.Id}` });
 
 export const userPoolStep: Step<App, UserPoolRecord> = {
   key: 'userPool',
@@ -47,11 +56,17 @@ export const userPoolStep: Step<App, UserPoolRecord> = {
   dependsOn: [],
   async read(ctx, recorded) {
     const { app } = ctx;
-    let pool = recorded?.id ? await describe(app, recorded.id) : undefined;
-    if (pool) assertOwned(app, 'user pool', `${pool.Name} (${pool.Id})`, pool.UserPoolTags);
-    else pool = await findByName(app);
-    if (!pool) return undefined;
-    return { record: { id: pool.Id!, arn: pool.Arn ?? `arn:${app.partition}:cognito-idp:${app.region}:${app.accountId}:userpool/${pool.Id}` }, changes: [], adopted: recorded?.id !== pool.Id };
+    // The recorded pool and every pool with our name at once: a second tagged copy (left by a
+    // create whose answer was lost, before creates were read back) is reported as an extra.
+    const [byId, ids] = await Promise.all([recorded?.id ? describe(app, recorded.id) : undefined, namedIds(app)]);
+    if (byId) assertOwned(app, 'user pool', `${byId.Name} (${byId.Id})`, byId.UserPoolTags);
+    const { ours, foreign } = await oursAmong(app, ids.filter((id) => id !== byId?.Id));
+    const pool = byId ?? ours.shift();
+    if (!pool) {
+      if (foreign) assertOwned(app, 'user pool', app.names.userPool, foreign.UserPoolTags);
+      return undefined;
+    }
+    return { record: recordOf(app, pool), changes: [], adopted: recorded?.id !== pool.Id, ...(ours.length ? { extras: ours.map((p) => recordOf(app, p)) } : {}) };
   },
   async create(ctx) {
     const { app } = ctx;
@@ -73,7 +88,7 @@ export const userPoolStep: Step<App, UserPoolRecord> = {
       }),
     )).UserPool!,
     });
-    return { id: pool.Id!, arn: pool.Arn ?? `arn:${app.partition}:cognito-idp:${app.region}:${app.accountId}:userpool/${pool.Id}` };
+    return recordOf(app, pool);
   },
   async delete(ctx, record) {
     const cognito = await ctx.app.aws.cognito();

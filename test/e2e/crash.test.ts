@@ -5,6 +5,10 @@
 // exactly one of each resource, `status` must be in sync, and `destroy` must leave none.
 // This is where adoption by deterministic name plus ownership tag proves itself. The same sweep
 // then kills `destroy` at each of its mutating requests: the next `destroy` must leave nothing.
+// A third sweep loses the answer instead of killing the process ("lost"): the emulator runs the
+// k-th mutating request and the CLI gets an HTTP 500 (odd k) or a reset connection (even k). That
+// same run must complete, with exactly one of each resource: a lost answer never needs a second
+// run (a create is read back and adopted, never sent twice; every other write is idempotent).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -58,6 +62,9 @@ beforeAll(async () => {
   }
 }, 120_000);
 
+/** Kill the process (before or after AWS ran the request), or only lose the answer. */
+type Mode = CrashMode | 'lost';
+
 interface Outcome {
   k: number;
   crashedAt?: string;
@@ -96,7 +103,7 @@ async function noneLeft(stack: string, stateDir: string): Promise<string | undef
  * One crash: kill `phase` at its k-th mutating request (or at the first `op` when given), run it
  * again, and check the outcome; then tear down and check that nothing is left.
  */
-async function crashCycle(phase: Phase, mode: CrashMode, k: number, op?: string): Promise<Outcome> {
+async function crashCycle(phase: Phase, mode: Mode, k: number, op?: string): Promise<Outcome> {
   // A stack of its own per cycle (the emulator is shared and never reset).
   const stack = `e2e-crash-${phase[0]}${mode[0]}${++cycles}-${RUN}`;
   const stateDir = tempStateDir();
@@ -110,10 +117,32 @@ async function crashCycle(phase: Phase, mode: CrashMode, k: number, op?: string)
       if (made.code !== 0) return fail(`setup init: exit ${made.code}: ${tail(made.stderr)}`);
     }
     const args = phase === 'init' ? initArgs(stack, proxy.endpoint) : destroyArgs(stack);
+    const match = op ? { match: (r: AwsRequest) => opKey(r) === op } : {};
+
+    if (mode === 'lost') {
+      // 1. The lost answer, in a run that goes on.
+      const lostAt = proxy.loseAnswerAt({ k: op ? 1 : k, how: k % 2 ? 'error500' : 'reset', ...match });
+      const run = await runCli(args, { env, input: PASSWORD + '\n' });
+      proxy.disarm();
+      const report = await lostAt;
+      if (!report.at) return fail(`the run ended (exit ${run.code}) before its mutating request ${op ?? `#${k}`}`);
+      outcome.crashedAt = opKey(report.at);
+      // 2. That same run completes.
+      if (run.code !== 0) return fail(`the run whose answer was lost: exit ${run.code}: ${tail(run.stderr)}`);
+      if (phase === 'init') {
+        const wrong = await exactlyOneOfEach(stack, env);
+        if (wrong) return fail(`after the run: ${wrong}`);
+        const d = await runCli(destroyArgs(stack), { env });
+        if (d.code !== 0) return fail(`destroy: exit ${d.code}: ${tail(d.stderr)}`);
+      } else if (run.json().remaining?.length) return fail(`destroy left ${run.json().remaining}`);
+      const left = await noneLeft(stack, stateDir);
+      if (left) return fail(`after destroy: ${left}`);
+      return { ...outcome, ok: true };
+    }
 
     // 1. The crash.
     const cli = spawnCli(args, { env, input: PASSWORD + '\n' });
-    const crashed = proxy.crashAt({ k: op ? 1 : k, mode, kill: () => killCli(cli.child), ...(op ? { match: (r: AwsRequest) => opKey(r) === op } : {}) });
+    const crashed = proxy.crashAt({ k: op ? 1 : k, mode, kill: () => killCli(cli.child), ...match });
     const first = await cli.done;
     proxy.disarm();
     const report = await crashed;
@@ -165,13 +194,15 @@ function crashSuite(phase: Phase) {
       expect(full[phase].length, full[phase].join('\n')).toBeGreaterThanOrEqual(phase === 'init' ? 12 : 4);
     });
 
-    for (const mode of ['before', 'after'] as const) {
-      it(`killed ${mode === 'before' ? 'before the request reaches AWS' : 'after AWS ran the request, before the CLI saw the answer'}: every crash point is survived`, async () => {
+    for (const mode of ['before', 'after', 'lost'] as const) {
+      const what = { before: 'killed before the request reaches AWS', after: 'killed after AWS ran the request, before the CLI saw the answer', lost: 'the answer lost after AWS ran the request (a 500 or a reset), the process alive' }[mode];
+      it(`${what}: every ${mode === 'lost' ? 'write' : 'crash point'} is survived${mode === 'lost' ? ' in the same run' : ''}`, async () => {
         const N = full[phase].length;
         const outcomes = (await pool(Array.from({ length: N }, (_, i) => i + 1), (k) => crashCycle(phase, mode, k))).sort((a, b) => a.k - b.k);
         const survived = outcomes.filter((o) => o.ok).length;
         const lines = outcomes.map(describeOutcome);
-        console.log(`[${phase}, killed ${mode}] crash points survived: ${survived}/${N}\n${lines.join('\n')}`);
+        const label = mode === 'lost' ? 'answer lost' : `killed ${mode}`;
+        console.log(`[${phase}, ${label}] ${mode === 'lost' ? 'writes whose answer was lost, survived in the same run' : 'crash points survived'}: ${survived}/${N}\n${lines.join('\n')}`);
 
         // Independent branches run concurrently, so the k-th write is not always the same call.
         // Every operation the sweep happened to miss gets a cycle of its own.
@@ -179,7 +210,7 @@ function crashSuite(phase: Phase) {
         const missed = [...new Set(full[phase])].filter((op) => !covered.has(op));
         const targeted = await pool(missed, (op) => crashCycle(phase, mode, 1, op));
         const tLines = targeted.map(describeOutcome);
-        console.log(`[${phase}, killed ${mode}] operations the sweep missed, crashed at on purpose: ${targeted.filter((o) => o.ok).length}/${missed.length}${tLines.length ? `\n${tLines.join('\n')}` : ''}`);
+        console.log(`[${phase}, ${label}] operations the sweep missed, crashed at on purpose: ${targeted.filter((o) => o.ok).length}/${missed.length}${tLines.length ? `\n${tLines.join('\n')}` : ''}`);
 
         const failed = [...outcomes, ...targeted].filter((o) => !o.ok);
         expect(failed, [...lines, ...tLines].join('\n')).toEqual([]);

@@ -3,7 +3,9 @@
 // no-op `init` sends no mutating request, and to inject faults: delays, HTTP 500s, throttling
 // errors in each service's own wire format, connection resets, and a crash of the CLI process
 // at the k-th mutating request (before it is forwarded, or after the emulator answered it but
-// before the CLI sees the answer).
+// before the CLI sees the answer). A fault can also come after the emulator ran the request: the
+// answer is lost (replaced by a 500 or 503, or the connection is reset), as real networks and
+// AWS's own 5xx do, so the CLI cannot know whether its create happened.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -45,14 +47,17 @@ export interface FakeResponse {
   headers?: Record<string, string>;
 }
 
-export type FaultKind = 'error500' | 'throttle' | 'reset' | 'delay';
+export type FaultKind = 'error500' | 'error503' | 'throttle' | 'reset' | 'delay';
+/** 'before': the request never reaches the emulator. 'after': the emulator ran it and the answer was lost. */
+export type FaultWhen = 'before' | 'after';
 
 /**
  * An error answer in the wire format the SDK expects from that service, so that it is parsed
  * (and retried) exactly like the real thing: JSON `__type` for Cognito, an XML ErrorResponse
  * for IAM and STS, the `x-amzn-ErrorType` header for Lambda and API Gateway.
  */
-export function faultResponse(r: AwsRequest, kind: 'error500' | 'throttle'): FakeResponse {
+export function faultResponse(r: AwsRequest, kind: 'error500' | 'error503' | 'throttle'): FakeResponse {
+  if (kind === 'error503') return unavailable(r);
   const throttle = kind === 'throttle';
   const message = throttle ? 'Rate exceeded (injected by the test proxy)' : 'Internal failure (injected by the test proxy)';
   const requestId = `injected-${Math.random().toString(36).slice(2)}`;
@@ -69,6 +74,18 @@ export function faultResponse(r: AwsRequest, kind: 'error500' | 'throttle'): Fak
   return { status: throttle ? 429 : 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': requestId }, body: JSON.stringify({ message, Type: throttle ? 'User' : 'Service' }) };
 }
 
+/** HTTP 503 in the service's wire format (Cognito and Lambda name it their own way). */
+function unavailable(r: AwsRequest): FakeResponse {
+  const message = 'Service unavailable (injected by the test proxy)';
+  const requestId = `injected-${Math.random().toString(36).slice(2)}`;
+  if (r.protocol === 'json') return { status: 503, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, body: JSON.stringify({ __type: 'InternalErrorException', message }) };
+  if (r.protocol === 'query') {
+    return { status: 503, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: `<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>` };
+  }
+  const type = r.service === 'lambda' ? 'ServiceException' : 'ServiceUnavailableException';
+  return { status: 503, headers: { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': requestId }, body: JSON.stringify({ message, Type: 'Service' }) };
+}
+
 export interface FaultPlan {
   /** Probability (0..1) that a request gets a fault. */
   rate: number;
@@ -82,10 +99,22 @@ export interface FaultPlan {
   delayMs?: number;
   /** Only these requests can get faults (default: every AWS request). */
   only?: (r: AwsRequest) => boolean;
+  /**
+   * Share (0..1) of the faults that can come after the request ran (error500, error503, reset)
+   * that do: the emulator runs the request, then the answer is lost. Default 0 (all before).
+   */
+  afterShare?: number;
+  /**
+   * Draw each request's fault from (seed, key(request), how many requests had that key before)
+   * instead of one sequence in arrival order, so that concurrent requests (steps run in
+   * parallel) get the same faults on every run of the same seed. Give a key without ids.
+   */
+  key?: (r: AwsRequest) => string;
 }
 
 export interface InjectedFault {
   kind: FaultKind;
+  when: FaultWhen;
   service: string;
   operation: string;
 }
@@ -125,6 +154,12 @@ export interface CountingProxy {
   /** Faults injected so far (cleared by clear()). */
   injected: InjectedFault[];
   /**
+   * Lose the answer to the k-th mutating request (that `match` accepts) counted from now: the
+   * emulator runs it, the CLI gets `how` instead (an HTTP 500 or a reset). The run goes on.
+   * Resolves with the request it happened to (undefined when disarmed first).
+   */
+  loseAnswerAt(plan: { k: number; match?: (r: AwsRequest) => boolean; how: 'error500' | 'reset' }): Promise<CrashReport>;
+  /**
    * Arm a crash at the k-th mutating request counted from now. Later mutating requests of the
    * same run are held and then dropped, so nothing after the crash point reaches the emulator.
    * Resolves once the process was killed, or when disarm() is called first.
@@ -132,6 +167,13 @@ export interface CountingProxy {
   crashAt(plan: CrashPlan): Promise<CrashReport>;
   disarm(): void;
   close(): Promise<void>;
+}
+
+/** A number in [0, 1) from a seed and a string (FNV-1a, then one mulberry32 step). */
+function keyedDraw(seed: number, key: string): number {
+  let h = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return seeded(h)();
 }
 
 /** mulberry32: a small seeded generator, enough to replay a fault sequence. */
@@ -155,26 +197,42 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   let rng: (() => number) | undefined;
   let rngFor: FaultPlan | undefined;
   const consecutive = new Map<string, number>();
-  const drawFault = (r: AwsRequest): FaultKind | undefined => {
+  const occurrences = new Map<string, number>();
+  const drawFault = (r: AwsRequest): { kind: FaultKind; when: FaultWhen } | undefined => {
     const plan = proxy.faults;
     if (!plan || plan.rate <= 0 || plan.kinds.length === 0) return undefined;
     if (plan.only && !plan.only(r)) return undefined;
-    if (rngFor !== plan) {
-      rng = seeded(plan.seed ?? 1);
-      rngFor = plan;
+    let draw: () => number;
+    if (plan.key) {
+      const k = plan.key(r);
+      const n = occurrences.get(k) ?? 0;
+      occurrences.set(k, n + 1);
+      let i = 0;
+      draw = () => keyedDraw(plan.seed ?? 1, `${k}#${n}#${i++}`);
+    } else {
+      if (rngFor !== plan) {
+        rng = seeded(plan.seed ?? 1);
+        rngFor = plan;
+      }
+      draw = rng!;
     }
     const key = `${r.service} ${r.operation}`;
     const run = consecutive.get(key) ?? 0;
-    const hit = rng!() < plan.rate && run < (plan.maxConsecutive ?? 3);
-    const kind = plan.kinds[Math.floor(rng!() * plan.kinds.length)]!;
+    const hit = draw() < plan.rate && run < (plan.maxConsecutive ?? 3);
+    const kind = plan.kinds[Math.floor(draw() * plan.kinds.length)]!;
+    const canBeAfter = kind === 'error500' || kind === 'error503' || kind === 'reset';
+    const when: FaultWhen = canBeAfter && (plan.afterShare ?? 0) > 0 && draw() < plan.afterShare! ? 'after' : 'before';
     if (!hit) {
       consecutive.set(key, 0);
       return undefined;
     }
     consecutive.set(key, run + 1);
-    proxy.injected.push({ kind, service: r.service, operation: r.operation });
-    return kind;
+    proxy.injected.push({ kind, when, service: r.service, operation: r.operation });
+    return { kind, when };
   };
+
+  // Lost answers on purpose.
+  let lose: { k: number; match?: (r: AwsRequest) => boolean; how: 'error500' | 'reset'; seen: number; settle: (c: CrashReport) => void } | undefined;
 
   // Crash plan.
   interface ArmedCrash {
@@ -204,6 +262,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
       writes = 0;
       proxy.injected.length = 0;
       consecutive.clear();
+      occurrences.clear();
     },
     latencyMs: 0,
     injected: [],
@@ -222,10 +281,17 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
           },
         };
       }),
+    loseAnswerAt: (plan) =>
+      new Promise<CrashReport>((done) => {
+        lose = { ...plan, seen: 0, settle: done };
+      }),
     disarm: () => {
       const c = crash;
       crash = undefined;
       if (c && !c.killed) c.settle({});
+      const l = lose;
+      lose = undefined;
+      l?.settle({});
     },
     close: () =>
       new Promise((res) => {
@@ -271,9 +337,18 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
         }
 
         if (proxy.latencyMs) await new Promise((s) => setTimeout(s, proxy.latencyMs));
-        const fault = isAws && !crashHere ? drawFault(r) : undefined;
+        const drawn = isAws && !crashHere ? drawFault(r) : undefined;
+        const fault = drawn?.when === 'before' ? drawn.kind : undefined;
+        /** The answer this request will lose after the emulator ran it, if any. */
+        let lost: 'error500' | 'error503' | 'reset' | undefined = drawn?.when === 'after' ? (drawn.kind as 'error500' | 'error503' | 'reset') : undefined;
+        const l = lose;
+        if (isAws && !crashHere && l && r.mutating && (!l.match || l.match(r)) && ++l.seen === l.k) {
+          lose = undefined;
+          lost = l.how;
+          l.settle({ at: r });
+        }
         if (fault === 'reset') return drop();
-        if (fault === 'error500' || fault === 'throttle') {
+        if (fault === 'error500' || fault === 'error503' || fault === 'throttle') {
           const f = faultResponse(r, fault);
           res.writeHead(f.status, f.headers);
           res.end(f.body);
@@ -299,6 +374,14 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
                   // The emulator ran it; the CLI dies before it can see the answer.
                   await killNow(c!, r);
                   return drop();
+                }
+                if (lost === 'reset') return drop();
+                if (lost) {
+                  // The emulator ran it; the CLI gets an error instead of the answer.
+                  const f = faultResponse(r, lost);
+                  res.writeHead(f.status, f.headers);
+                  res.end(f.body);
+                  return;
                 }
                 if (isAws && proxy.after && (await proxy.after(r, n, ur.statusCode ?? 0)) === 'drop') return drop();
                 res.writeHead(ur.statusCode ?? 502, ur.headers);

@@ -82,12 +82,13 @@ describe('userPool.read', () => {
     expect(cognitoMock.commandCalls(DescribeUserPoolCommand)).toHaveLength(0);
   });
 
-  it('reads by the recorded id without listing', async () => {
+  it('reads by the recorded id, listing at the same time only to notice other copies', async () => {
     const h = makeHarness();
     cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME, UserPoolTags: OUR_TAG } });
+    cognitoMock.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: POOL.id, Name: NAME }] });
     await expect(userPoolStep.read(h.ctx, POOL)).resolves.toEqual({ record: POOL, changes: [], adopted: false });
-    expect(cognitoMock.commandCalls(DescribeUserPoolCommand)[0].args[0].input).toEqual({ UserPoolId: POOL.id });
-    expect(cognitoMock.commandCalls(ListUserPoolsCommand)).toHaveLength(0);
+    expect(cognitoMock.commandCalls(DescribeUserPoolCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: POOL.id }]);
+    expect(cognitoMock.commandCalls(ListUserPoolsCommand)).toHaveLength(1);
   });
 
   it('refuses a recorded pool that is not ours', async () => {
