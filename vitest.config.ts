@@ -18,7 +18,8 @@ export default defineConfig({
           name: 'emulator',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/support/globalSetup.mjs'],
+          // The CLI the tests run is built into a temporary directory, never into dist/.
+          globalSetup: ['test/support/build-cli.mjs', 'test/support/globalSetup.mjs'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // Files share one emulator; each uses its own stack name. Two workers fit a 2-core CI.

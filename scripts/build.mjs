@@ -1,13 +1,29 @@
 // Bundles src/cli.ts into dist/ with code splitting: `--help` loads only the small
 // entry chunk (commander); each command, the AWS SDK and the UI libraries are separate
-// chunks imported lazily.
+// chunks imported lazily. Every dependency is bundled, so the published package installs
+// nothing else; the licences of the bundled packages go to dist/THIRD-PARTY-LICENSES.txt.
+//
+//   node scripts/build.mjs                 -> dist/ (what bin/ runs and what is published)
+//   node scripts/build.mjs --out <dir>     -> <dir>/bin + <dir>/dist, a private copy of the CLI
+//                                             (the tests run theirs there, so dist/ stays usable)
+// The new build is written next to its target and renamed into place, so a CLI started while a
+// build runs finds either the old dist/ or the new one, never a half-written one.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outArg = process.argv.indexOf('--out');
+const base = outArg >= 0 ? resolve(process.argv[outArg + 1] ?? '') : ROOT;
+const target = join(base, 'dist');
+const tmp = join(base, `.dist-build-${process.pid}`);
+
+rmSync(tmp, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: ROOT,
   entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir: tmp,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -15,6 +31,7 @@ await build({
   mainFields: ['module', 'main'],
   target: 'node20',
   sourcemap: 'linked',
+  metafile: true,
   chunkNames: 'chunks/[name]-[hash]',
   banner: {
     // Some bundled CommonJS dependencies call require(); give them one.
@@ -29,3 +46,30 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The licence of every package whose code is in the bundle (MIT, Apache-2.0 and ISC ask for it).
+const pkgDirs = new Set();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m) pkgDirs.add(m[1]);
+}
+const notices = [];
+for (const dir of [...pkgDirs].sort()) {
+  const pkg = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
+  const file = readdirSync(join(ROOT, dir)).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+  const text = file ? readFileSync(join(ROOT, dir, file), 'utf8').trim() : `License: ${pkg.license ?? 'see the package'}`;
+  notices.push(`${pkg.name}@${pkg.version} (${pkg.license ?? 'unknown'})\n\n${text}\n`);
+}
+writeFileSync(join(tmp, 'THIRD-PARTY-LICENSES.txt'), `cognito-scope-setup bundles these packages:\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`);
+
+// Swap the new build in: rename the old one aside first (a rename is atomic), then remove it.
+const old = join(base, `.dist-old-${process.pid}`);
+if (existsSync(target)) renameSync(target, old);
+renameSync(tmp, target);
+rmSync(old, { recursive: true, force: true });
+if (base !== ROOT) {
+  mkdirSync(join(base, 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'bin'), join(base, 'bin'), { recursive: true });
+  // The launcher reads no package.json, but "type": "module" makes bin/*.js ES modules.
+  writeFileSync(join(base, 'package.json'), `${JSON.stringify({ type: 'module', private: true })}\n`);
+}

@@ -1,11 +1,11 @@
-// `npm test`: type-check, build the CLI (the e2e tests run the built bin), then run every test
-// project. The emulator project installs the pinned ministack into .venv-ministack/ on first use
-// and starts it on a free 127.0.0.1 port (test/support/globalSetup.mjs).
+// `npm test`: type-check, then run every test project. The e2e tests build their own copy of the
+// CLI into a temporary directory (test/support/build-cli.mjs), so dist/ is never rebuilt under a
+// CLI that is running from it. The emulator project installs the pinned ministack into
+// .venv-ministack/ on first use and starts it on a free 127.0.0.1 port (test/support/globalSetup.mjs).
 import { spawnSync } from 'node:child_process';
 
 const steps = [
   ['tsc', ['--noEmit']],
-  ['node', ['scripts/build.mjs']],
   ['vitest', ['run', ...process.argv.slice(2)]],
 ];
 for (const [cmd, args] of steps) {

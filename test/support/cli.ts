@@ -1,12 +1,11 @@
-// Runs the built CLI (bin/ -> dist/) as a child process, as a user would.
+// Runs the built CLI as a child process, as a user would: the private copy the test run built
+// (test/support/build-cli.mjs sets CSS_CLI_BIN), else the checkout's bin/ -> dist/.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
-// CSS_CLI_BIN: run another build of the launcher (e.g. a private copy of bin/ + dist/ made while
-// someone else rebuilds dist/ in the same checkout).
 export const BIN = process.env.CSS_CLI_BIN ?? join(REPO, 'bin', 'cognito-scope-setup.js');
 
 export interface CliResult {
