@@ -75,7 +75,7 @@ export const STACK_FIELDS = {
   scope: { flags: '--scope <name[=description]>', help: 'custom scope, repeatable', default: 'read.helloworld.message', kind: 'list', key: 'scopes', config: 'scopes', recorded: true, rule: (r) => r.scopeList,
     doc: 'Custom scope; repeat for several.' },
   callbackUrl: { flags: '--callback-url <url>', help: 'OAuth callback URL, repeatable', default: 'https://oauth.pstmn.io/v1/callback', kind: 'list', key: 'callbackUrls', config: 'strings', recorded: true, rule: (r) => r.callbackUrlList,
-    doc: 'OAuth callback URL (https, or http for localhost); repeat for several.' },
+    doc: 'OAuth callback URL; repeat for several, each once. `https://`; `http://` only on `localhost`, `127.0.0.1` or `[::1]`; or a native app\'s private-use scheme in reverse-domain form (`com.example.app:/callback`, RFC 8252 §7.1). Any other scheme (`ftp:`, `javascript:`, `myapp:`, ...) and a `#fragment` are refused.' },
   username: { flags: '--username <name>', help: 'user to create', kind: 'string', key: 'username', config: 'string', recorded: true, rule: (r) => r.username,
     default: 'tutorial-user with --yes or in the wizard', doc: 'The user to create.' },
   email: { flags: '--email <address>', help: "the user's e-mail address", kind: 'string', key: 'email', config: 'string', recorded: true, rule: (r) => r.email, doc: "The user's e-mail address (none by default)." },

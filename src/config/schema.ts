@@ -1,6 +1,7 @@
 // What the user wants, validated with AWS's real naming rules. One schema serves flags,
 // the config file and (later) prompts, so a value is judged the same way wherever it comes from.
 import { z } from 'zod';
+import { callbackUrlListProblems, callbackUrlProblem } from './callback-url.js';
 
 /** Lambda runtimes we accept: supported by AWS today (2026-11), not deprecated. */
 export const SUPPORTED_RUNTIMES = ['python3.13', 'python3.14', 'python3.12', 'python3.11', 'nodejs22.x', 'nodejs24.x'] as const;
@@ -57,21 +58,15 @@ export const scope = z.object({
   description: z.string().min(1, 'description must not be empty').max(256, 'description must be at most 256 characters'),
 });
 
+/** One callback URL: the rule is src/config/callback-url.ts (https; http on loopback; RFC 8252 app schemes). */
 export const callbackUrl = z.string().superRefine((v, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
-    return;
-  }
-  if (url.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a fragment (#)' });
-  const localhost = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol === 'http:' && !localhost) ctx.addIssue({ code: 'custom', message: 'must use https (http is allowed only for localhost)' });
-  else if (url.protocol !== 'http:' && url.protocol !== 'https:' && !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) {
-    ctx.addIssue({ code: 'custom', message: 'must use https' });
-  }
-  if (v.length > 1024) ctx.addIssue({ code: 'custom', message: 'must be at most 1024 characters' });
+  const problem = callbackUrlProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** A client's callback URLs: each one valid, none twice; every problem reported, by position. */
+export const callbackUrlList = z.array(z.string()).superRefine((list, ctx) => {
+  for (const p of callbackUrlListProblems(list)) ctx.addIssue({ code: 'custom', path: [p.index], message: p.message });
 });
 
 export const username = z
@@ -126,7 +121,7 @@ export const inputsSchema = z
     domainPrefix,
     resourceServerId,
     scopes: z.array(scope).min(1, 'needs at least one scope').max(49, 'at most 49 custom scopes (a client holds 50 with openid)'),
-    callbackUrls: z.array(callbackUrl).min(1, 'needs at least one callback URL').max(100, 'at most 100 callback URLs'),
+    callbackUrls: callbackUrlList.min(1, 'needs at least one callback URL').max(100, 'at most 100 callback URLs'),
     userMode,
     username: username.optional(),
     email: email.optional(),
@@ -159,7 +154,6 @@ export type Scope = z.infer<typeof scope>;
 export type AnyRule = z.ZodType;
 /** --scope values, after NAME[=description] is split (parseScopeFlag). */
 export const scopeList = z.array(scope);
-export const callbackUrlList = z.array(callbackUrl);
 /** token/verify --timeout. */
 export const timeoutSeconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds').max(3600, 'must be at most 3600 seconds');
 /** token --scope: a scope as it goes into the token request. */

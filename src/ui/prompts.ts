@@ -10,7 +10,6 @@ import {
   DEFAULT_USERNAME,
   SUPPORTED_RUNTIMES,
   TUTORIAL_CALLBACK,
-  callbackUrl,
   domainPrefix,
   email,
   password,
@@ -21,6 +20,7 @@ import {
   stackName,
   username,
 } from '../config/schema.js';
+import { callbackUrlListProblems } from '../config/callback-url.js';
 import { colorsFor, isTty, type Io } from './output.js';
 
 export interface Choice<T> {
@@ -74,11 +74,8 @@ const splitList = (v: string) => v.split(/[\s,]+/).filter(Boolean);
 export function checkCallbackUrls(v: string): true | string {
   const urls = splitList(v);
   if (urls.length === 0) return 'Give at least one callback URL';
-  for (const u of urls) {
-    const r = callbackUrl.safeParse(u);
-    if (!r.success) return `"${u}" ${r.error.issues[0]!.message}`;
-  }
-  return true;
+  const problems = callbackUrlListProblems(urls);
+  return problems.length === 0 ? true : problems.map((p) => `"${urls[p.index]}" ${p.message}`).join('; ');
 }
 
 export interface WizardOptions {
