@@ -36,6 +36,64 @@ function stableId(s: PostmanSettings, kind: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * The test script of a request: what `verify` checks for an access token with the scope, so
+ * Postman's runner and newman report it (`newman run <collection> --env-var access_token=<token>`).
+ */
+export function testScript(expect: { status: number; body: string }): string[] {
+  return [
+    `pm.test('status is ${expect.status}', function () {`,
+    `  pm.response.to.have.status(${expect.status});`,
+    '});',
+    `pm.test(${JSON.stringify(`body is ${JSON.stringify(expect.body)}`)}, function () {`,
+    // The Lambda answers with a JSON string; compare the decoded text, and show the raw body on failure.
+    `  var text = pm.response.text();`,
+    `  var body; try { body = JSON.parse(text); } catch (e) { body = text; }`,
+    `  pm.expect(body, text).to.eql(${JSON.stringify(expect.body)});`,
+    '});',
+  ];
+}
+
+/**
+ * The OAuth 2.0 auth of every request: step 9's settings, and `{{access_token}}` as the current
+ * token, so a runner can pass one (`--env-var access_token=...`) and Postman's "Use Token" fills it.
+ */
+function oauth2Auth(s: PostmanSettings) {
+  return {
+    type: 'oauth2',
+    oauth2: [
+      { key: 'accessToken', value: '{{access_token}}', type: 'string' },
+      { key: 'headerPrefix', value: 'Bearer', type: 'string' },
+      { key: 'grant_type', value: 'authorization_code', type: 'string' },
+      { key: 'useBrowser', value: true, type: 'boolean' },
+      { key: 'redirect_uri', value: '{{callback_url}}', type: 'string' },
+      { key: 'authUrl', value: '{{auth_url}}', type: 'string' },
+      { key: 'accessTokenUrl', value: '{{access_token_url}}', type: 'string' },
+      { key: 'clientId', value: '{{client_id}}', type: 'string' },
+      { key: 'clientSecret', value: '{{client_secret}}', type: 'string' },
+      { key: 'scope', value: '{{scope}}', type: 'string' },
+      { key: 'client_authentication', value: 'header', type: 'string' },
+      { key: 'addTokenTo', value: 'header', type: 'string' },
+      { key: 'tokenName', value: `${s.stack} access token`, type: 'string' },
+    ],
+  };
+}
+
+/** One request of the collection: a method on a URL (collection variables allowed), with its test script. */
+export interface PostmanRequest {
+  /** Distinguishes the item's stable id; keep it unchanged for the same request. */
+  key: string;
+  name: string;
+  method: string;
+  url: string;
+  expect: { status: number; body: string };
+}
+
+/** The requests of a stack: today GET / on the invoke URL (tutorial step 9). */
+export function requestsOf(_s: PostmanSettings): PostmanRequest[] {
+  return [{ key: 'item', name: 'GET / (Hello World)', method: 'GET', url: '{{invoke_url}}', expect: { status: 200, body: 'Hello World!' } }];
+}
+
 /** The collection, built and serialized by Postman's own library (postman-collection). No secret in it. */
 export async function buildCollection(s: PostmanSettings): Promise<Record<string, unknown>> {
   const { Collection } = (await import('postman-collection')).default;
@@ -46,45 +104,31 @@ export async function buildCollection(s: PostmanSettings): Promise<Record<string
     ['client_id', s.clientId],
     ['scope', s.scopes.join(' ')],
     ['callback_url', TUTORIAL_CALLBACK],
+    // Empty here: "Use Token" in Postman, or --env-var access_token=... with newman, sets it.
+    ['access_token', ''],
   ];
+  const requests = requestsOf(s);
   const collection = new Collection({
     info: {
       id: stableId(s, 'collection'),
       name: `${s.stack}: Cognito custom scope (cognito-scope-setup)`,
       schema: COLLECTION_SCHEMA,
-      description: `GET / on the ${s.stack} API with an OAuth 2.0 access token carrying ${s.scopes.join(' ')}. Import the environment file too: it holds client_secret. Authorization tab: Get New Access Token, sign in, Use Token, Send.`,
+      description: `GET / on the ${s.stack} API with an OAuth 2.0 access token carrying ${s.scopes.join(' ')}. Import the environment file too: it holds client_secret. Authorization tab: Get New Access Token, sign in, Use Token, Send. From a terminal: newman run <this file> --env-var access_token="$(npx cognito-scope-setup token --stack ${s.stack})".`,
     } as never,
     variable: variables.map(([key, value]) => ({ key, value, type: 'string' })),
-    item: [
-      {
-        id: stableId(s, 'item'),
-        name: 'GET / (Hello World)',
-        request: {
-          method: 'GET',
-          url: '{{invoke_url}}',
-          auth: {
-            type: 'oauth2',
-            oauth2: [
-              { key: 'grant_type', value: 'authorization_code', type: 'string' },
-              { key: 'useBrowser', value: true, type: 'boolean' },
-              { key: 'redirect_uri', value: '{{callback_url}}', type: 'string' },
-              { key: 'authUrl', value: '{{auth_url}}', type: 'string' },
-              { key: 'accessTokenUrl', value: '{{access_token_url}}', type: 'string' },
-              { key: 'clientId', value: '{{client_id}}', type: 'string' },
-              { key: 'clientSecret', value: '{{client_secret}}', type: 'string' },
-              { key: 'scope', value: '{{scope}}', type: 'string' },
-              { key: 'client_authentication', value: 'header', type: 'string' },
-              { key: 'addTokenTo', value: 'header', type: 'string' },
-              { key: 'tokenName', value: `${s.stack} access token`, type: 'string' },
-            ],
-          },
-        },
-      },
-    ],
+    item: requests.map((r) => ({
+      id: stableId(s, r.key),
+      name: r.name,
+      request: { method: r.method, url: r.url, auth: oauth2Auth(s) },
+      event: [{ id: stableId(s, `${r.key}-test`), listen: 'test', script: { id: stableId(s, `${r.key}-test-script`), type: 'text/javascript', exec: testScript(r.expect) } }],
+    })),
   } as never);
   const json = collection.toJSON() as Record<string, any>;
   // The library writes the URL as parts only; Postman also reads `raw`.
-  for (const item of json.item ?? []) if (item.request?.url && typeof item.request.url === 'object') item.request.url = { raw: '{{invoke_url}}', ...item.request.url };
+  requests.forEach((r, i) => {
+    const item = json.item?.[i];
+    if (item?.request?.url && typeof item.request.url === 'object') item.request.url = { raw: r.url, ...item.request.url };
+  });
   return json;
 }
 

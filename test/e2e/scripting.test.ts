@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CALLBACK_URL_RULE } from '../../src/config/callback-url.js';
 import { BIN, emulatorEnv, REPO, runCli, tempStateDir } from '../support/cli.js';
 import { inventory } from '../support/inventory.js';
 import { startCountingProxy, type CountingProxy } from '../support/proxy.js';
@@ -109,7 +110,7 @@ describe('the validation table through the CLI: exit 2, one line naming the flag
       expect.stringMatching(/^error: --runtime "python3.8": is deprecated by AWS Lambda; use python3.13/),
       `error: --config ${cfg}: stage "a b": must be 1-128 letters, digits, hyphens or underscores`,
       `error: --config ${cfg}: domainPrefix "my-amazon": must not contain "aws", "amazon" or "cognito" (Cognito reserves them)`,
-      `error: --config ${cfg}: callbackUrls "http://example.com/cb": must use https (http is allowed only for localhost)`,
+      `error: --config ${cfg}: callbackUrls "http://example.com/cb": uses http on a host that is not loopback: ${CALLBACK_URL_RULE}`,
     ]);
     expect(proxy.requests).toEqual([]);
   });

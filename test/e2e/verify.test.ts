@@ -2,12 +2,13 @@
 // Postman export, run as the built CLI. The test plays the user's browser on ministack's login form.
 import { DescribeUserPoolClientCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pm from 'postman-collection';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { emulatorEnv, runCli, tempStateDir } from '../support/cli.js';
+import { REPO, emulatorEnv, runCli, tempStateDir } from '../support/cli.js';
 import { actAsBrowser, AUTHORIZE_LINE, freePort, signIn, startCli } from '../support/hosted-ui.js';
 import { sdkClients } from '../support/inventory.js';
 
@@ -203,6 +204,50 @@ describe('with an M2M client: token, verify, outputs, export postman', () => {
     expect(vars).toMatchObject({ invoke_url: init.outputs.invokeUrl, auth_url: init.outputs.authorizeUrl, access_token_url: init.outputs.tokenUrl, client_id: init.outputs.clientId, scope: SCOPE });
     const params = (collection.items.idx(0) as any).getAuth().parameters().toObject(false, true);
     expect(params).toMatchObject({ grant_type: 'authorization_code', useBrowser: true, client_authentication: 'header', clientSecret: '{{client_secret}}' });
+  });
+
+  it('newman runs the exported collection with a token from `token` (--env-var access_token=...): 200 and Hello World!, its tests pass; without a token they fail', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'css-newman-'));
+    const exported = await runCli(['export', 'postman', '--stack', stack, '--out-dir', dir, '--json'], { env });
+    expect(exported.code, exported.stderr).toBe(0);
+    const files = exported.json();
+    const cli = startCli(['token', '--stack', stack, '--timeout', '60'], { env });
+    await actAsBrowser(cli, 'alice', PASSWORD);
+    const tokenRun = await cli.done;
+    expect(tokenRun.code, tokenRun.stderr).toBe(0);
+    const token = tokenRun.stdout.trim();
+    expect(token.split('.')).toHaveLength(3);
+
+    // Postman's own runner, as a user would call it (pinned devDependency).
+    const newman = (extra: string[], report: string) =>
+      new Promise<{ code: number | null; out: string; report: any }>((res, rej) => {
+        const child = spawn(process.execPath, [join(REPO, 'node_modules', 'newman', 'bin', 'newman.js'), 'run', files.collection, '--environment', files.environment, ...extra, '--reporters', 'cli,json', '--reporter-json-export', report, '--color', 'off'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.on('error', rej);
+        child.on('close', (code) => {
+          try {
+            res({ code, out, report: JSON.parse(readFileSync(report, 'utf8')) });
+          } catch (e) {
+            rej(new Error(`newman exited ${code} without a report (${(e as Error).message}):\n${out}`));
+          }
+        });
+      });
+
+    const ok = await newman(['--env-var', `access_token=${token}`], join(dir, 'ok.json'));
+    expect(ok.code, ok.out).toBe(0);
+    const [exec] = ok.report.run.executions;
+    expect(exec.request.header).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'Authorization', value: `Bearer ${token}` })]));
+    expect(exec.response.code).toBe(200);
+    expect(Buffer.from(exec.response.stream.data).toString()).toBe('"Hello World!"');
+    expect(exec.assertions.map((a: any) => [a.assertion, a.error?.message])).toEqual([['status is 200', undefined], ['body is "Hello World!"', undefined]]);
+
+    // The control: without a token the API refuses and the collection's tests say so.
+    const none = await newman([], join(dir, 'none.json'));
+    expect(none.code).toBe(1);
+    expect(none.report.run.executions[0].response.code).toBe(401);
+    expect(none.report.run.stats.assertions.failed).toBe(2);
   });
 
   it('verify fails with exit 1 and names the likely cause when the method stops requiring the scope', async () => {

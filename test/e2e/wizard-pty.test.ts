@@ -84,7 +84,7 @@ describe('init with no flags, in a terminal', () => {
       ['\\? Description of write\\.helloworld\\.message', `Write the message${ENTER}`],
       ['\\? Add another scope', ENTER],
       ['\\? Callback URLs', `http://example.com/cb${ENTER}`],
-      ['must use https \\(http is allowed only for localhost\\)', `${CTRL_U}${ENTER}`],
+      ['uses http on a host that is not loopback', `${CTRL_U}${ENTER}`],
       ['\\? Domain prefix', ENTER],
       ['\\? User name \\(tutorial-user\\)', `alice${ENTER}`],
       ['\\? E-mail address', `alice@example.com${ENTER}`],

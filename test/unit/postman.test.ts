@@ -44,6 +44,9 @@ describe('Postman export (tutorial step 9)', () => {
     expect(url).toBe(SETTINGS.invokeUrl);
     expect(type).toBe('oauth2');
     expect(params).toEqual({
+      // The token a runner passes (newman --env-var access_token=...), sent as "Bearer <token>".
+      accessToken: '',
+      headerPrefix: 'Bearer',
       grant_type: 'authorization_code',
       useBrowser: true,
       redirect_uri: 'https://oauth.pstmn.io/v1/callback',

@@ -1,5 +1,6 @@
 // The wizard: the flow with a scripted prompt set (every question, its order, its validation),
 // the real inquirer prompts driven by @inquirer/testing, and when prompting is allowed at all.
+import { CALLBACK_URL_RULE } from '../../src/config/callback-url.js';
 import { input, password as passwordPrompt } from '@inquirer/prompts';
 import { render } from '@inquirer/testing';
 import { mkdtempSync } from 'node:fs';
@@ -207,8 +208,8 @@ describe('the wizard (scripted answers)', () => {
       'A scope name may contain only printable ASCII without spaces, /, double quotes or backslashes',
       `"${'x'.repeat(250)}/read.a.long.name" would be longer than 256 characters (Cognito's limit)`,
       'The scope "r" is already in the list',
-      '"http://example.com/cb" must use https (http is allowed only for localhost)',
-      '"https://ok.example.com/#frag" must not contain a fragment (#)',
+      `"http://example.com/cb" uses http on a host that is not loopback: ${CALLBACK_URL_RULE}`,
+      `"https://ok.example.com/#frag" must not contain a fragment (#): ${CALLBACK_URL_RULE}`,
       'The domain prefix must not contain "aws", "amazon" or "cognito" (Cognito reserves them)',
       'The domain prefix must be 1-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen',
       'The user name may not contain spaces or control characters',
@@ -319,7 +320,7 @@ describe('the wizard (scripted answers)', () => {
       expect.stringMatching(/^--runtime "python3.9": is deprecated/),
       expect.stringMatching(/^--domain-prefix "aws": must not contain/),
       expect.stringMatching(new RegExp(`^--config ${cfg}: stage "a b": must be 1-128`)),
-      expect.stringMatching(new RegExp(`^--config ${cfg}: callbackUrls "http://example.com": must use https`)),
+      expect.stringMatching(new RegExp(`^--config ${cfg}: callbackUrls "http://example.com": uses http on a host that is not loopback`)),
     ]);
   });
 });
