@@ -44,12 +44,36 @@ export function isInteractive(o: { input?: boolean }, io: Io): boolean {
   return isTty(io.stdin) && isTty(io.stderr) && o.input !== false && !inCi;
 }
 
+type InquirerInput = (o: { message: string; validate?: (v: string) => true | string | Promise<true | string>; transformer?: (v: string, f: { isFinal: boolean }) => string }, ctx?: object) => Promise<string>;
+
+/**
+ * An input whose default cannot be erased: inquirer's input forgets its default when Backspace is
+ * pressed on an empty line (and Enter then answers ""), so the default is not handed to it. It is
+ * shown after the question, as inquirer shows it, and an empty answer (Enter) takes it.
+ */
+export function inputKeepingDefault(input: InquirerInput, io: Io, ctx?: object): PromptApi['input'] {
+  const c = colorsFor(io);
+  return async (o) => {
+    if (o.default === undefined || o.default === '') return input({ message: o.message, validate: o.validate }, ctx);
+    const fallback = o.default;
+    const answer = await input(
+      {
+        message: `${o.message} ${c.dim(`(${fallback})`)}`,
+        validate: (v) => (o.validate ? o.validate(v === '' ? fallback : v) : true),
+        transformer: (v, { isFinal }) => (isFinal ? c.cyan(v === '' ? fallback : v) : v),
+      },
+      ctx,
+    );
+    return answer === '' ? fallback : answer;
+  };
+}
+
 /** Inquirer's prompts, reading the terminal and drawing on stderr. */
 export async function inquirerPrompts(io: Io): Promise<PromptApi> {
   const p = await import('@inquirer/prompts');
   const ctx = { input: io.stdin, output: io.stderr as NodeJS.WritableStream };
   return {
-    input: (o) => p.input(o, ctx),
+    input: inputKeepingDefault(p.input as InquirerInput, io, ctx),
     password: (o) => p.password({ ...o, mask: '*' }, ctx),
     select: <T extends string>(o: { message: string; choices: Choice<T>[]; default?: T }) => p.select<T>(o, ctx),
     confirm: (o) => p.confirm(o, ctx),
@@ -228,7 +252,11 @@ export function yesDefaults(has: WizardOptions['has'], userMode: RawInputs['user
 /** The user's password: masked, typed twice, checked against the pool's policy before any call. */
 export async function askPassword(io: Io, prompts: PromptApi, user: string): Promise<string> {
   explainer(io)("The password is checked against the pool's policy (8+ characters, upper and lower case, a digit, a symbol) and never stored.");
-  const first = await prompts.password({ message: `Password for ${user}`, validate: check(password, 'The password') });
-  await prompts.password({ message: 'The same password again', validate: (v) => (v === first ? true : 'The two passwords differ; type the first one again') });
-  return first;
+  for (;;) {
+    const first = await prompts.password({ message: `Password for ${user}`, validate: check(password, 'The password') });
+    const again = await prompts.password({ message: 'The same password again' });
+    if (again === first) return first;
+    // Either one may be the mistyped one: ask for both again.
+    io.stderr.write(`${colorsFor(io).yellow('The two passwords differ; type both again.')}\n`);
+  }
 }

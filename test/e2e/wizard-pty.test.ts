@@ -17,6 +17,7 @@ const ENTER = '\r';
 const DOWN = '\u001b[B';
 const CTRL_C = '\u0003';
 const CTRL_U = '\u0015';
+const BACKSPACE = '\u007f';
 // The emulator's virtualenv (test/support/ministack.mjs installs it before any test runs): a Python for the pty driver.
 const VENV_PYTHON = join(REPO, '.venv-ministack', 'bin', 'python');
 let proxy: CountingProxy;
@@ -85,12 +86,16 @@ describe('init with no flags, in a terminal', () => {
       ['\\? Add another scope', ENTER],
       ['\\? Callback URLs', `http://example.com/cb${ENTER}`],
       ['uses http on a host that is not loopback', `${CTRL_U}${ENTER}`],
-      ['\\? Domain prefix', ENTER],
+      // Backspace on an empty line keeps the default (inquirer's own input would erase it).
+      ['\\? Domain prefix', `${BACKSPACE}${BACKSPACE}${ENTER}`],
       ['\\? User name \\(tutorial-user\\)', `alice${ENTER}`],
       ['\\? E-mail address', `alice@example.com${ENTER}`],
       ['\\? How does the user get a password', ENTER],
       ['\\? Password for alice', `weak${ENTER}`],
       ['must be at least 8 characters', `${CTRL_U}${PASSWORD}${ENTER}`],
+      ['\\? The same password again', `Other-Passw0rd!${ENTER}`],
+      ['The two passwords differ; type both again\\.', ''],
+      ['\\? Password for alice', `${PASSWORD}${ENTER}`],
       ['\\? The same password again', `${PASSWORD}${ENTER}`],
       ['12 to create, 0 to adopt, 0 to change, 0 left alone\\.', ''],
       ['\\? Go ahead in account \\d{12} \\(us-east-1\\)\\?', ENTER],

@@ -15,7 +15,7 @@ import { UsageError } from '../../src/errors.js';
 import { STATE_VERSION, type State } from '../../src/state/schema.js';
 import { saveState } from '../../src/state/store.js';
 import type { Io } from '../../src/ui/output.js';
-import { askPassword, check, inquirerPrompts, isInteractive, type PromptApi } from '../../src/ui/prompts.js';
+import { askPassword, check, inputKeepingDefault, inquirerPrompts, isInteractive, type PromptApi } from '../../src/ui/prompts.js';
 
 type Answer = string | boolean | undefined; // undefined: press Enter (take the default)
 
@@ -338,19 +338,20 @@ describe('when to prompt', () => {
 });
 
 describe('the password', () => {
-  it('is checked against the pool policy, typed twice, and must match', async () => {
+  it('is checked against the pool policy, typed twice; when the two differ, both are asked again', async () => {
     const p = scripted([
       [/^Password for alice$/, 'weakpass'],
+      [/^Password for alice$/, 'Corr3ct-Horse?'],
+      [/^The same password again$/, 'Corr3ct-Horse!'],
+      // Either one may be the typo: the first is asked again too, not only the repeat.
       [/^Password for alice$/, 'Corr3ct-Horse!'],
-      [/^The same password again$/, 'Corr3ct-Horse?'],
       [/^The same password again$/, 'Corr3ct-Horse!'],
     ]);
     const { io, stderr } = fakeIo();
     expect(await askPassword(io, p.api, 'alice')).toBe('Corr3ct-Horse!');
-    expect(p.errors).toEqual([
-      'The password must contain an uppercase letter; must contain a digit; must contain a symbol (the pool password policy)',
-      'The two passwords differ; type the first one again',
-    ]);
+    expect(p.left).toEqual([]);
+    expect(p.errors).toEqual(['The password must contain an uppercase letter; must contain a digit; must contain a symbol (the pool password policy)']);
+    expect(stderr()).toContain('The two passwords differ; type both again.');
     expect(stderr()).toMatch(/never stored/);
     expect(stderr()).not.toContain('Corr3ct');
   });
@@ -368,6 +369,39 @@ describe('the real prompts (@inquirer/testing)', () => {
     events.type('my-login');
     events.keypress('enter');
     await expect(answer).resolves.toBe('my-login');
+  });
+
+  it('Backspace on an empty line keeps the default: it stays shown and Enter takes it', async () => {
+    const { io } = fakeIo();
+    const keeping = (cfg: { message: string; default?: string; validate?: (v: string) => true | string }, ctx: object) => inputKeepingDefault(input, io, ctx)(cfg);
+    const { answer, events, getScreen } = await render(keeping as never, { message: 'Stack name', default: 'hello-world', validate: check(stackName, 'The stack name') });
+    expect(getScreen()).toContain('Stack name (hello-world)');
+    events.keypress('backspace');
+    events.keypress('backspace');
+    expect(getScreen()).toContain('Stack name (hello-world)');
+    // Typing and erasing it again changes nothing either.
+    events.type('x');
+    events.keypress('backspace');
+    events.keypress('backspace');
+    expect(getScreen()).toContain('Stack name (hello-world)');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('hello-world');
+    expect(getScreen()).toContain('hello-world');
+    expect(getScreen()).not.toContain('must');
+  });
+
+  it('a typed answer replaces the default and is validated as typed', async () => {
+    const { io } = fakeIo();
+    const keeping = (cfg: { message: string; default?: string; validate?: (v: string) => true | string }, ctx: object) => inputKeepingDefault(input, io, ctx)(cfg);
+    const { answer, events, getScreen } = await render(keeping as never, { message: 'Stack name', default: 'hello-world', validate: check(stackName, 'The stack name') });
+    events.type('Bad_Name');
+    events.keypress('enter');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(getScreen()).toContain('The stack name must be 1-32 characters');
+    for (let i = 0; i < 'Bad_Name'.length; i++) events.keypress('backspace');
+    events.type('demo');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('demo');
   });
 
   it('Enter takes the default', async () => {
