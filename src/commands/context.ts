@@ -6,8 +6,7 @@ import { explainAwsError } from '../aws/errors.js';
 import type { GlobalArgs } from '../config/fields.js';
 import { resolveInputs, validateConnection, validateStack, type RawInputs } from '../config/resolve.js';
 import type { Inputs } from '../config/schema.js';
-import type { EngineOptions } from '../engine/engine.js';
-import type { EngineEvent, StepRecord } from '../engine/types.js';
+import type { EngineEvent, EngineOptions, StepRecord } from '../engine/types.js';
 import { StateError, UsageError } from '../errors.js';
 import { STATE_VERSION, TOOL, type State } from '../state/schema.js';
 import { loadState, lockState, saveState, stateFileFor } from '../state/store.js';
@@ -45,7 +44,8 @@ export interface Session {
   save(key: string, record: StepRecord | undefined): Promise<void>;
   /** Flush pending saves and write the whole state once more. */
   persist(): Promise<void>;
-  engine(onEvent: (e: EngineEvent) => void): EngineOptions<App>;
+  /** The engine's options: this run's graph for the inputs (destroy: every step there is). */
+  engine(onEvent: (e: EngineEvent) => void, graph?: 'inputs' | 'every step'): EngineOptions<App>;
 }
 
 export interface OpenOptions {
@@ -83,7 +83,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
   const release = o.lock ? await lockState(stateFile) : async () => {};
   const aws = createClients({ region, profile: g.profile, endpoint });
   try {
-    const [{ GetCallerIdentityCommand }, { STEPS }] = await Promise.all([import('../aws/sdk/sts.js'), import('../steps/index.js')]);
+    const [{ GetCallerIdentityCommand }, { STEPS, stepsFor, retiredStep }] = await Promise.all([import('../aws/sdk/sts.js'), import('../steps/index.js')]);
     const sts = await aws.sts();
     let accountId: string;
     try {
@@ -143,7 +143,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
       },
       save,
       persist: enqueue,
-      engine: (onEvent) => ({ steps: STEPS, app, recorded: recordedResources, save, onEvent }),
+      engine: (onEvent, graph = 'inputs') => ({ steps: graph === 'inputs' ? stepsFor(inputs) : STEPS, retired: retiredStep, app, recorded: recordedResources, save, onEvent }),
     };
   } catch (e) {
     aws.destroy();

@@ -1,6 +1,6 @@
 // `destroy`: delete everything the stack owns, in reverse dependency order; nothing else.
 import type { GlobalArgs } from '../config/fields.js';
-import { destroy, EngineFailure } from '../engine/engine.js';
+import { destroy, StepFailed } from '../engine/index.js';
 import { CliError, UsageError } from '../errors.js';
 import { removeState } from '../state/store.js';
 import { EXIT } from './exit-codes.js';
@@ -23,34 +23,36 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
   // Without a state file, the user (whose name is unknown) goes with the pool.
   const session = await ctx.session({ writeState: local.recorded !== undefined, flags: local.recorded ? {} : { userMode: 'none' } });
   if (!local.recorded) reporter.info(`No state file at ${local.stateFile}: looking for stack "${local.stack}" by name and ownership tag.`);
-  let results;
+  let done;
   const interrupt = guardInterrupts((line) => reporter.warn(line));
   try {
-    const engine = session.engine((e) => reporter.onEvent(skippedNotFailed(e)));
-    results = (await destroy({ ...engine, steps: interrupt.wrap(engine.steps) })).results;
+    const engine = session.engine((e) => reporter.onEvent(skippedNotFailed(e)), 'every step');
+    done = await destroy({ ...engine, steps: interrupt.wrap(engine.steps) });
   } catch (e) {
     reporter.stop();
-    if (e instanceof EngineFailure && interrupt.signal) {
+    if (e instanceof StepFailed && interrupt.signal) {
       await session.persist();
       throw interruptedError({ stack: local.stack, stateFile: local.stateFile, results: e.results, signal: interrupt.signal, command: 'destroy' });
     }
-    if (e instanceof EngineFailure) throw stepFailed(e, o, session, 'destroy');
+    if (e instanceof StepFailed) throw stepFailed(e, o, session, 'destroy');
     throw e;
   } finally {
     interrupt.dispose();
   }
   reporter.stop();
-  const deleted = results.filter((r) => r.action === 'deleted').map((r) => r.key);
-  const remaining = results.filter((r) => r.action !== 'deleted' && r.action !== 'absent').map((r) => r.key);
-  const notOwned = results.filter((r) => r.action === 'not owned').map((r) => r.key);
+  const { results, deleted, remaining } = done;
+  // A foreign resource with the stack's name is not the stack's: it does not keep the state file.
+  const notOwned = done.leftAlone.map((r) => r.key);
+  const leftAlone = done.leftAlone.map((r) => ({ step: r.key, kind: r.error.resource.kind, name: r.error.resource.name }));
   if (remaining.length === 0) removeState(local.stateFile);
   else await session.persist();
-  const lines = [remaining.length === 0 ? `Stack ${local.stack} is gone: ${deleted.length} resources deleted${results.length - deleted.length ? `, ${results.length - deleted.length} already absent` : ''}.` : `Stack ${local.stack}: ${deleted.length} deleted, ${remaining.length} left (${remaining.join(', ')}).`];
-  if (notOwned.length) lines.push(`Left alone because they are not ours: ${notOwned.join(', ')}.`);
+  const absent = results.filter((r) => r.action === 'absent').length;
+  const lines = [remaining.length === 0 ? `Stack ${local.stack} is gone: ${deleted.length} resources deleted${absent ? `, ${absent} already absent` : ''}.` : `Stack ${local.stack}: ${deleted.length} deleted, ${remaining.length} left (${remaining.join(', ')}).`];
+  if (leftAlone.length) lines.push(`Left alone because they are not ours: ${leftAlone.map((r) => `${r.kind} ${r.name}`).join(', ')}.`);
   if (remaining.length === 0 && local.recorded) lines.push(`Removed ${local.stateFile}.`);
   return {
     exit: remaining.length === 0 ? EXIT.OK : EXIT.FAILED,
-    json: { stack: local.stack, deleted, remaining, notOwned, stateFile: remaining.length === 0 ? null : local.stateFile },
+    json: { stack: local.stack, deleted, remaining, notOwned, leftAlone, stateFile: remaining.length === 0 ? null : local.stateFile },
     text: lines.join('\n') + '\n',
   };
 };

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { readAll } from '../engine/engine.js';
+import { readAll } from '../engine/index.js';
 import type { ArgsOf, CFN_FIELDS } from '../config/fields.js';
 import { CliError } from '../errors.js';
 import { buildImport, buildTemplate, type ExportModel, type NotImported } from '../export/cloudformation.js';

@@ -1,7 +1,7 @@
 // `init`: create or resume the stack, then print what the user needs next. Its inputs come from
 // the one pipeline (inputs.ts, run by the kernel); --dry-run is `plan` (cli.ts routes it there).
 import { configDocument } from '../config/resolve.js';
-import { apply, EngineFailure } from '../engine/engine.js';
+import { execute as executePlan, plan, StepFailed, type Plan } from '../engine/index.js';
 import type { StackArgs } from '../config/fields.js';
 import { CliError } from '../errors.js';
 import { renderSummary, stdoutColors } from '../ui/summary.js';
@@ -45,30 +45,34 @@ export const handler: Handler<StackArgs> = async (ctx) => {
   const session = await ctx.session({ password });
   reporter.info(`Stack ${session.state.stack} in account ${session.state.accountId}, ${session.state.region}${session.endpoint ? ` (endpoint ${session.endpoint})` : ''}`);
   reporter.info(`State file: ${local.stateFile}`);
+  // Every read first: a foreign resource or a read failure stops the run before any write. The
+  // state file (inputs, no resources yet) is written first unless a terminal asks before it.
+  const confirm = prompts !== undefined && !o.yes;
+  if (!confirm) await session.persist();
+  const engine = session.engine((e) => reporter.onEvent(skippedNotFailed(e)));
+  let planned: Plan;
+  try {
+    planned = await plan(engine);
+  } catch (e) {
+    if (e instanceof StepFailed) throw stepFailed(e, ctx.inputs.g, session, 'init');
+    throw e;
+  }
   // On a terminal: the plan, and nothing is created before the user says yes (--yes skips this).
-  if (prompts && !o.yes) {
-    let go: boolean;
-    try {
-      go = await planAndConfirm(session, io, prompts, o.allowReplace);
-    } catch (e) {
-      if (e instanceof EngineFailure) throw stepFailed(e, ctx.inputs.g, session, 'init');
-      throw e;
-    }
-    if (!go) throw new CliError('DECLINED', 'Nothing was created or changed.', 'Run init again and answer yes, or pass --yes.');
+  if (confirm && !(await planAndConfirm(session, planned, io, prompts, o.allowReplace))) {
+    throw new CliError('DECLINED', 'Nothing was created or changed.', 'Run init again and answer yes, or pass --yes.');
   }
   await session.persist();
   let results;
   const interrupt = guardInterrupts((line) => reporter.warn(line));
   try {
-    const engine = session.engine((e) => reporter.onEvent(skippedNotFailed(e)));
-    results = (await apply({ ...engine, steps: interrupt.wrap(engine.steps) }, { allowReplace: o.allowReplace })).results;
+    results = (await executePlan({ ...engine, steps: interrupt.wrap(engine.steps) }, planned, { allowReplace: o.allowReplace })).results;
   } catch (e) {
     reporter.stop();
-    if (e instanceof EngineFailure && interrupt.signal) {
+    if (e instanceof StepFailed && interrupt.signal) {
       await session.persist();
       throw interruptedError({ stack: session.state.stack, stateFile: local.stateFile, results: e.results, signal: interrupt.signal });
     }
-    if (e instanceof EngineFailure) {
+    if (e instanceof StepFailed) {
       // A refused replacement changed nothing: keep the state file's inputs as they were.
       if (isReplaceNeeded(e.cause) && local.recorded) {
         session.state.inputs = local.recorded.inputs;

@@ -3,7 +3,6 @@
 // AWS request; `status --stack <name>` checks one live.
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { App } from '../steps/app.js';
 import { defaultStateDir, listStateFiles, loadState } from '../state/store.js';
 import type { ArgsOf, LIST_FIELDS } from '../config/fields.js';
 import { colorsFor, type Io } from '../ui/output.js';
@@ -45,16 +44,15 @@ function lockedNow(stateFile: string): boolean {
 
 export const handler: Handler<ListOpts> = async ({ args: o, io }) => {
   const dir = o.stateDir ? resolve(o.stateDir) : defaultStateDir();
-  const { STEPS } = await import('../steps/index.js');
+  const { stepsFor } = await import('../steps/index.js');
   const stacks: ListedStack[] = [];
   const unreadable: UnreadableStateFile[] = [];
   for (const file of listStateFiles(dir).sort()) {
     try {
       const state = loadState(file);
       if (!state) continue;
-      // The steps these inputs switch on (e.g. no user step with --no-user).
-      const app = { stack: state.stack, inputs: { ...state.inputs, domainPrefixGenerated: state.domainPrefixGenerated } } as unknown as App;
-      const wanted = STEPS.filter((s) => s.enabled?.(app) ?? true).map((s) => s.key);
+      // The steps these inputs call for (e.g. no user step with --no-user).
+      const wanted = stepsFor(state.inputs).map((s) => s.key);
       const missing = wanted.filter((k) => state.resources[k] === undefined);
       stacks.push({
         stack: state.stack,

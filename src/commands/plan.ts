@@ -6,9 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackArgs } from '../config/fields.js';
-import { apply, EngineFailure } from '../engine/engine.js';
-import type { Change } from '../engine/types.js';
-import { STEPS } from '../steps/index.js';
+import { plan, StepFailed, type Change } from '../engine/index.js';
 import { colorsFor, type Io } from '../ui/output.js';
 import { EXIT } from './exit-codes.js';
 import { readFailed } from './failures.js';
@@ -26,6 +24,8 @@ export interface PlanStep {
   changes?: Change[];
   /** For replace: why AWS cannot change it in place and what the replacement means. */
   reason?: string;
+  /** Other copies tagged as this stack's (their ids): init deletes them and keeps this one. */
+  extras?: string[];
 }
 
 export interface PlanDocument {
@@ -52,19 +52,10 @@ export const INIT_ACTION_OF: Record<PlanStepAction, string> = {
   'no change': 'unchanged',
 };
 
-const REPLACE_REASONS: Record<string, string> = {
-  'domain.domainPrefix':
-    'a Cognito domain prefix cannot be renamed: the old domain is deleted and the new one created, so the hosted UI, authorize and token URLs change (a new domain can take a minute to answer)',
-  'resourceServer.identifier':
-    'a resource server identifier cannot be changed: a new resource server is created and the old one deleted; the app client and the method move to the new scopes',
-  'client.clientSecret': 'a secret cannot be added to an existing app client: it is deleted and created again, with a new client id',
-  'authorizer.type': 'an authorizer cannot change type: it is deleted and created again, and the method moves to the new one',
-};
-
-function reasonFor(key: string, changes: Change[]): string {
+function reasonFor(changes: Change[]): string {
   return changes
     .filter((c) => c.replace)
-    .map((c) => REPLACE_REASONS[`${key}.${c.field}`] ?? `${c.field} cannot be changed in place: the resource is deleted and created again`)
+    .map((c) => c.reason ?? `${c.field} cannot be changed in place: the resource is deleted and created again`)
     .join('; ');
 }
 
@@ -96,26 +87,27 @@ export const handler: Handler<StackArgs> = async (ctx) => {
 
   // 2. AWS, reads only: no lock, no state file written or created.
   const session = await ctx.session({ resolved });
-  let results;
+  let planned;
   try {
-    results = (await apply(session.engine(() => undefined), { dryRun: true, allowReplace: o.allowReplace })).results;
+    planned = await plan(session.engine(() => undefined));
   } catch (e) {
-    if (e instanceof EngineFailure) throw readFailed(e, g, session);
+    if (e instanceof StepFailed) throw readFailed(e, g, session);
     throw e;
   }
 
-  const titles = new Map(STEPS.map((s) => [s.key, s.title]));
-  const steps: PlanStep[] = results.map((r) => {
-    const action = r.action as PlanStepAction;
-    const id = r.record?.id;
-    const step: PlanStep = { key: r.key, title: titles.get(r.key) ?? r.key, action, id: typeof id === 'string' ? id : null };
-    if (r.changes?.length && (action === 'update' || action === 'replace')) step.changes = r.changes;
-    if (action === 'replace') step.reason = reasonFor(r.key, r.changes ?? []);
+  const steps: PlanStep[] = planned.steps.map((p) => {
+    const action = p.action;
+    const id = p.live?.record.id;
+    const step: PlanStep = { key: p.key, title: p.title, action, id: typeof id === 'string' ? id : null };
+    if (p.changes.length && (action === 'update' || action === 'replace')) step.changes = p.changes.map(({ reason: _reason, ...c }) => c);
+    if (action === 'replace') step.reason = reasonFor(p.changes);
+    if (p.extras.length) step.extras = p.extras.map((x) => String(x.id));
     return step;
   });
+  const extraCopies = steps.reduce((n, s) => n + (s.extras?.length ?? 0), 0);
   const count = (a: PlanStepAction) => steps.filter((s) => s.action === a).length;
-  const summary = { create: count('create'), adopt: count('adopt'), update: count('update'), replace: count('replace'), delete: count('delete'), noChange: count('no change') };
-  const changesPending = steps.some((s) => s.action !== 'no change');
+  const summary = { create: count('create'), adopt: count('adopt'), update: count('update'), replace: count('replace'), delete: count('delete') + extraCopies, noChange: count('no change') };
+  const changesPending = steps.some((s) => s.action !== 'no change' || s.extras);
   const needsAllowReplace = summary.replace > 0 && !o.allowReplace;
   const notes: string[] = [];
   if (!local.recorded) notes.push(`No state file at ${local.stateFile}: init would find existing resources by name and ownership tag (adopt) and create the rest.`);
@@ -157,6 +149,7 @@ export function renderPlan(doc: PlanDocument, io: Io): string {
     lines.push(`  ${mark[s.action]} ${s.title.padEnd(w)}  ${s.id ?? ''}`.trimEnd());
     for (const ch of s.changes ?? []) lines.push(`                ${ch.field}: ${show(ch.from)} -> ${show(ch.to)}${ch.replace ? c.red('  (forces replacement)') : ''}`);
     if (s.reason) lines.push(`                why: ${s.reason}`);
+    for (const x of s.extras ?? []) lines.push(`  ${mark.delete} ${s.title.padEnd(w)}  ${x}  (another copy tagged as this stack's)`);
   }
   const m = doc.summary;
   lines.push('', `Plan: ${m.create} to create, ${m.update} to update, ${m.replace} to replace, ${m.delete} to delete, ${m.adopt} to adopt, ${m.noChange} unchanged.`);

@@ -1,7 +1,7 @@
 // `status`: read every resource live and compare with what was asked; change nothing.
 // Exit 0 when in sync, 3 when something is missing or drifted, 1 when a read failed.
 import { explainAwsError } from '../aws/errors.js';
-import { readAll } from '../engine/engine.js';
+import { readAll } from '../engine/index.js';
 import type { GlobalArgs } from '../config/fields.js';
 import { colorsFor } from '../ui/output.js';
 import { EXIT } from './exit-codes.js';
@@ -15,8 +15,10 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
   const resources = results.map((r) => {
     const recorded = session.state.resources[r.key]?.id;
     const id = (r.record?.id ?? recorded) as string | undefined;
-    const base: { key: string; title?: string; id: string | null; state: string; changes?: { field: string; from: unknown; to: unknown }[]; error?: string } = { key: r.key, id: id ?? null, state: r.state };
+    const base: { key: string; title?: string; id: string | null; state: string; changes?: { field: string; from: unknown; to: unknown }[]; duplicates?: string[]; error?: string } = { key: r.key, id: id ?? null, state: r.state };
     if (r.changes?.length) base.changes = r.changes;
+    // Other copies tagged as this stack's (init keeps the recorded one and deletes these).
+    if (r.extras?.length) base.duplicates = r.extras.map((x) => String(x.id));
     if (r.error) {
       const e = explainAwsError(r.error, { endpoint: session.endpoint, region: session.state.region, profile: o.profile });
       base.error = e instanceof Error ? e.message : String(e);
@@ -33,6 +35,7 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
     const mark = r.state === 'ok' ? c.green('ok      ') : r.state === 'missing' ? c.red('missing ') : r.state === 'drifted' ? c.yellow('drifted ') : r.state === 'error' ? c.red('error   ') : c.red(`${r.state} `.padEnd(8));
     let line = `  ${mark}${String(r.title).padEnd(w)}  ${r.id ?? ''}`;
     if (r.changes) line += `\n${r.changes.map((x) => `            ${x.field}: ${JSON.stringify(x.from)} -> ${JSON.stringify(x.to)}`).join('\n')}`;
+    if (r.duplicates) line += `\n            other copies tagged as this stack's: ${r.duplicates.join(', ')}`;
     if (r.error) line += `\n            ${r.error}`;
     lines.push(line);
   }

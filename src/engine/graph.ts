@@ -82,3 +82,32 @@ export async function runGraph(
   }
   if (failed) throw firstError;
 }
+
+/** The destroy graph: the same steps with their edges reversed, cascaded steps folded into their container. */
+export interface DestroyGraph {
+  /** Steps deleted by a call of their own (no deletedWith chain ending in a present step). */
+  roots: string[];
+  /** A root waits for these (its dependents that are roots themselves: a domain before its pool; none with deleteAlongsideDependents). */
+  waitsFor(key: string): readonly string[];
+  /** The steps deleted with this root (an API's methods, a pool's clients): no call of their own. */
+  cascaded(key: string): readonly string[];
+}
+
+export function destroyGraph<C>(steps: readonly Step<C, any>[]): DestroyGraph {
+  const byKey = new Map(steps.map((s) => [s.key, s]));
+  const rootOf = (s: Step<C, any>): string => {
+    let cur = s;
+    while (cur.deletedWith && byKey.has(cur.deletedWith)) cur = byKey.get(cur.deletedWith)!;
+    return cur.key;
+  };
+  const root = new Map(steps.map((s) => [s.key, rootOf(s)]));
+  const roots = steps.filter((s) => root.get(s.key) === s.key).map((s) => s.key);
+  // Dependents deleted with a parent (a method with its API) are gone when that parent is, and
+  // hold nothing else up: only dependents that are roots are waited for.
+  const waits = new Map<string, string[]>(roots.map((k) => [k, []]));
+  // A step AWS deletes while its dependents still exist (a role a function names) waits for none.
+  for (const s of steps) if (root.get(s.key) === s.key) for (const d of s.dependsOn) if (root.get(d) === d && !byKey.get(d)!.deleteAlongsideDependents) waits.get(d)?.push(s.key);
+  const inside = new Map<string, string[]>(roots.map((k) => [k, []]));
+  for (const s of steps) if (root.get(s.key) !== s.key) inside.get(root.get(s.key)!)!.push(s.key);
+  return { roots, waitsFor: (k) => waits.get(k) ?? [], cascaded: (k) => inside.get(k) ?? [] };
+}

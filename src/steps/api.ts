@@ -54,6 +54,7 @@ async function findByName(app: App): Promise<RestApi | undefined> {
 export const apiStep: Step<App, ApiRecord> = {
   key: 'api',
   title: 'REST API',
+  displayName: (app) => app.names.api,
   dependsOn: [],
   async read(ctx, recorded) {
     const { app } = ctx;

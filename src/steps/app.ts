@@ -1,7 +1,7 @@
 // What every step gets: clients, the resolved inputs, deterministic names and the ownership tag.
 import type { AwsClients } from '../aws/clients.js';
 import type { Inputs } from '../config/schema.js';
-import { ConflictError } from '../errors.js';
+import { NotOwned } from '../engine/errors.js';
 import type { StepContext } from '../engine/types.js';
 
 export const TAG_KEY = 'cognito-scope-setup:stack';
@@ -69,15 +69,11 @@ export function functionArn(app: App): string {
   return `arn:${app.partition}:lambda:${app.region}:${app.accountId}:function:${app.names.function}`;
 }
 
-/** Is the tag map ours? Missing tag: a conflict (someone else's resource with our name). */
+/** Is the tag map ours? Else NotOwned: someone else's resource with our name. */
 export function assertOwned(app: App, kind: string, name: string, tags: Record<string, string | undefined> | undefined): void {
   const value = tags?.[TAG_KEY];
   if (value === app.stack) return;
-  const why = value === undefined ? `it has no ${TAG_KEY} tag` : `its ${TAG_KEY} tag says "${value}"`;
-  throw new ConflictError(
-    `A ${kind} named "${name}" already exists in ${app.region}, but it was not created by cognito-scope-setup for stack "${app.stack}" (${why}). It was left untouched.`,
-    `Choose another stack name with --stack, or delete or rename that ${kind} yourself.`,
-  );
+  throw new NotOwned({ kind, name, region: app.region }, app.stack, { key: TAG_KEY, ...(value === undefined ? {} : { value }) });
 }
 
 export const tagsObject = (app: App): Record<string, string> => ({ [TAG_KEY]: app.stack });

@@ -31,6 +31,7 @@ async function byName(app: App, restApiId: string): Promise<Authorizer[]> {
 export const authorizerStep: Step<App, AuthorizerRecord> = {
   key: 'authorizer',
   title: 'Cognito authorizer',
+  displayName: (app) => app.names.authorizer,
   dependsOn: ['api', 'userPool'],
   deletedWith: 'api',
   async read(ctx, recorded) {
@@ -47,7 +48,7 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
     if (!a) return undefined;
     const extras = others.map((x) => ({ id: x.id! }));
     const changes: Change[] = [];
-    if (a.type !== 'COGNITO_USER_POOLS') changes.push({ field: 'type', from: a.type, to: 'COGNITO_USER_POOLS', replace: true });
+    if (a.type !== 'COGNITO_USER_POOLS') changes.push({ field: 'type', from: a.type, to: 'COGNITO_USER_POOLS', replace: true, reason: 'an authorizer cannot change type: it is deleted and created again, and the method moves to the new one' });
     if (a.identitySource !== IDENTITY_SOURCE) changes.push({ field: 'identitySource', from: a.identitySource, to: IDENTITY_SOURCE });
     if (pool && !sameSet(a.providerARNs, [pool.arn])) changes.push({ field: 'providerARNs', from: a.providerARNs ?? [], to: [pool.arn] });
     // No user pool yet (a plan where the pool is still to be created): the authorizer must point at the new one.

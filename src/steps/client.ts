@@ -102,7 +102,6 @@ export function fullUpdate(live: UserPoolClientType): UpdateUserPoolClientComman
 export interface AppClientSpec {
   key: string;
   title: string;
-  enabled?: (app: App) => boolean;
   name: (app: App) => string;
   desired: (app: App) => DesiredClient;
   explicitAuthFlows: ExplicitAuthFlowsType[];
@@ -116,9 +115,9 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
   const step: Step<App, ClientRecord> = {
     key: spec.key,
     title: spec.title,
+    displayName: spec.name,
     dependsOn: ['userPool', 'resourceServer'],
     deletedWith: 'userPool',
-    ...(spec.enabled ? { enabled: spec.enabled } : {}),
     async read(ctx, recorded) {
       const { app } = ctx;
       const pool = ctx.get<UserPoolRecord>('userPool');
@@ -132,7 +131,7 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
       const extras = others.filter((id) => id !== c.ClientId).map((id) => ({ id }));
       const want = spec.desired(app);
       const changes: Change[] = [];
-      if (!c.ClientSecret) changes.push({ field: 'clientSecret', from: 'none', to: 'generated', replace: true });
+      if (!c.ClientSecret) changes.push({ field: 'clientSecret', from: 'none', to: 'generated', replace: true, reason: 'a secret cannot be added to an existing app client: it is deleted and created again, with a new client id' });
       for (const f of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'SupportedIdentityProviders'] as const) {
         if (want[f] && !sameSet(c[f], want[f])) changes.push({ field: f, from: c[f] ?? [], to: want[f] });
       }

@@ -20,6 +20,7 @@ export interface DeploymentRecord extends Record<string, unknown> {
 export const deploymentStep: Step<App, DeploymentRecord> = {
   key: 'deployment',
   title: 'Deployment to stage',
+  displayName: (app) => `stage ${app.inputs.stage}`,
   // Not the invoke permission: a deployment needs only the methods and their integrations, and
   // the permission is looked up when API Gateway invokes the function, not when it deploys.
   dependsOn: ['api', 'method', 'authorizer'],

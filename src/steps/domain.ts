@@ -30,6 +30,7 @@ const owners = new WeakMap<DomainRecord, string>();
 export const domainStep: Step<App, DomainRecord> = {
   key: 'domain',
   title: 'Hosted UI domain',
+  displayName: (app) => app.inputs.domainPrefix,
   dependsOn: ['userPool'],
   async read(ctx, recorded) {
     const { app } = ctx;
@@ -54,7 +55,7 @@ export const domainStep: Step<App, DomainRecord> = {
     owners.set(record, pool.id);
     // A generated prefix that was lost with the state file: keep the live one.
     if (current !== want && !(app.inputs.domainPrefixGenerated && recorded === undefined)) {
-      return { record, changes: [{ field: 'domainPrefix', from: current, to: want, replace: true }] };
+      return { record, changes: [{ field: 'domainPrefix', from: current, to: want, replace: true, reason: 'a Cognito domain prefix cannot be renamed: the old domain is deleted and the new one created, so the hosted UI, authorize and token URLs change (a new domain can take a minute to answer)' }] };
     }
     return { record, changes: [] };
   },

@@ -98,6 +98,7 @@ export async function waitUntilReady(
 export const functionStep: Step<App, FunctionRecord> = {
   key: 'function',
   title: 'Lambda function',
+  displayName: (app) => app.names.function,
   dependsOn: ['role'],
   async read(ctx) {
     const { app } = ctx;

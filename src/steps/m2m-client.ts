@@ -29,7 +29,6 @@ export function desiredM2mClient(app: App) {
 export const m2mClientStep = appClientStep({
   key: 'm2mClient',
   title: 'M2M app client (client credentials)',
-  enabled: (app) => app.inputs.m2mClient === true,
   name: m2mClientName,
   desired: desiredM2mClient,
   explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],

@@ -36,6 +36,7 @@ export function methodFingerprint(app: App, authorizerId: string): string {
 export const methodStep: Step<App, MethodRecord> = {
   key: 'method',
   title: 'GET / method and Lambda integration',
+  displayName: () => 'GET /',
   // The function's step is done once CreateFunction answered, before it is Active (see
   // function.ts): the integration's URI is built from names, but API Gateway is not documented to
   // accept a URI naming a function that does not exist yet, so PutIntegration still follows

@@ -35,6 +35,7 @@ async function statement(app: App, functionName: string): Promise<Statement | un
 export const permissionStep: Step<App, PermissionRecord> = {
   key: 'permission',
   title: 'Invoke permission for API Gateway',
+  displayName: (app) => app.names.permissionSid,
   dependsOn: ['function', 'api'],
   deletedWith: 'function',
   async read(ctx) {

@@ -34,6 +34,7 @@ const scopeKey = (s: { ScopeName?: string; ScopeDescription?: string }) => `${s.
 export const resourceServerStep: Step<App, ResourceServerRecord> = {
   key: 'resourceServer',
   title: 'Resource server and scopes',
+  displayName: (app) => app.inputs.resourceServerId,
   dependsOn: ['userPool'],
   deletedWith: 'userPool',
   async read(ctx, recorded) {
@@ -46,7 +47,7 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
     for (const id of ids) if ((rs = await describe(app, pool.id, id))) break;
     if (!rs) return undefined;
     const changes: Change[] = [];
-    if (rs.Identifier !== want) changes.push({ field: 'identifier', from: rs.Identifier, to: want, replace: true });
+    if (rs.Identifier !== want) changes.push({ field: 'identifier', from: rs.Identifier, to: want, replace: true, reason: 'a resource server identifier cannot be changed: a new resource server is created and the old one deleted; the app client and the method move to the new scopes' });
     if (rs.Name !== app.names.resourceServer) changes.push({ field: 'name', from: rs.Name, to: app.names.resourceServer });
     const have = (rs.Scopes ?? []).map(scopeKey).sort();
     const wantScopes = serverScopes(app).map(scopeKey).sort();

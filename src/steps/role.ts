@@ -65,6 +65,7 @@ async function listPolicies(iam: IAMClient, RoleName: string): Promise<{ attache
 export const roleStep: Step<App, RoleRecord> = {
   key: 'role',
   title: 'IAM execution role',
+  displayName: (app) => app.names.role,
   dependsOn: [],
   // IAM deletes a role that a function still names (the function just cannot run): destroy need
   // not wait for DeleteFunction before it detaches the policies and deletes the role.

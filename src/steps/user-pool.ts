@@ -53,6 +53,7 @@ const recordOf = (app: App, pool: UserPoolType): UserPoolRecord => ({ id: pool.I
 export const userPoolStep: Step<App, UserPoolRecord> = {
   key: 'userPool',
   title: 'Cognito user pool',
+  displayName: (app) => app.names.userPool,
   dependsOn: [],
   async read(ctx, recorded) {
     const { app } = ctx;

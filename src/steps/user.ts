@@ -25,9 +25,9 @@ const passwordNeeded = (username: string) =>
 export const userStep: Step<App, UserRecord> = {
   key: 'user',
   title: 'User',
+  displayName: (app) => app.inputs.username,
   dependsOn: ['userPool'],
   deletedWith: 'userPool',
-  enabled: (app) => app.inputs.userMode !== 'none',
   async read(ctx, recorded) {
     const { app } = ctx;
     const pool = ctx.get<UserPoolRecord>('userPool');
@@ -39,7 +39,7 @@ export const userStep: Step<App, UserRecord> = {
       // A new --username: the recorded user is replaced (deleted once the new one exists).
       if (recorded?.id && recorded.id !== username) {
         const old = await orAbsent(cognito.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: recorded.id })));
-        if (old) return { record: { id: recorded.id }, changes: [{ field: 'username', from: recorded.id, to: username, replace: true }] };
+        if (old) return { record: { id: recorded.id }, changes: [{ field: 'username', from: recorded.id, to: username, replace: true, reason: 'a user name cannot be changed: the new user is created, then the old one deleted' }] };
       }
       return undefined;
     }

@@ -19,7 +19,7 @@ function describe(e: EngineEvent, c: ChalkInstance): string {
   if (e.type === 'note') return `${c.dim('…')} ${e.title}: ${e.message}`;
   if (e.type === 'failed') return `${c.red('✗')} ${e.title}: failed`;
   const mark = e.action === 'unchanged' || e.action === 'absent' || e.action === 'no change' ? c.dim('·') : GOOD.has(e.action) ? c.green('✓') : c.yellow('!');
-  const changes = e.changes?.length ? c.dim(` (${e.changes.map((x) => x.field).join(', ')})`) : '';
+  const changes = e.changes?.length ? c.dim(` (${e.changes.map((x) => x.field).join(', ')})`) : e.extra ? c.dim(` (another copy tagged as this stack's: ${String(e.extra.id)})`) : '';
   return `${mark} ${e.title}: ${e.action}${changes}`;
 }
 

@@ -3,7 +3,7 @@
 // step 9 and the same test with curl.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Outputs } from '../commands/context.js';
-import type { StepResult } from '../engine/types.js';
+import type { PlannedStep } from '../engine/types.js';
 import type { State } from '../state/schema.js';
 import { isTty, type Io } from './output.js';
 
@@ -84,15 +84,18 @@ const MARKS: Record<string, string> = { create: '+', adopt: '=', update: '~', re
 
 /** The dry run, as a table on stderr: what will be created, adopted, changed or left alone. */
 export function renderPlan(
-  results: StepResult[],
-  info: { stack: string; accountId: string; region: string; endpoint?: string; titles: Record<string, string>; names: Record<string, string | undefined>; allowReplace?: boolean },
+  steps: readonly Pick<PlannedStep, 'key' | 'title' | 'name' | 'action' | 'changes' | 'extras'>[],
+  info: { stack: string; accountId: string; region: string; endpoint?: string; allowReplace?: boolean },
   c: ChalkInstance,
 ): string {
   const color: Record<string, (s: string) => string> = { create: c.green, adopt: c.cyan, update: c.yellow, replace: c.red, delete: c.red, 'no change': c.dim };
-  const rows = results.map((r) => {
-    const changes = r.changes?.length ? `(${r.changes.map((x) => x.field).join(', ')}${r.action === 'replace' && !info.allowReplace ? '; needs --allow-replace' : ''})` : r.action === 'adopt' ? '(exists with our tag: taken over)' : '';
-    return { r, title: info.titles[r.key] ?? r.key, name: info.names[r.key] ?? '', changes };
+  const rows = steps.flatMap((s) => {
+    const changes = s.changes.length ? `(${s.changes.map((x) => x.field).join(', ')}${s.action === 'replace' && !info.allowReplace ? '; needs --allow-replace' : ''})` : s.action === 'adopt' ? '(exists with our tag: taken over)' : '';
+    // Extra copies tagged as this stack's (a create whose answer was lost): deleted, the step's own copy kept.
+    const extras = s.extras.map((x) => ({ r: { action: 'delete' }, title: s.title, name: String(x.id ?? ''), changes: '(another copy tagged as this stack\'s)' }));
+    return [{ r: { action: s.action as string }, title: s.title, name: s.name ?? '', changes }, ...extras];
   });
+  const results = rows.map((x) => x.r);
   const wa = Math.max(...results.map((r) => r.action.length));
   const wt = Math.max(...rows.map((x) => x.title.length));
   const wn = Math.max(...rows.map((x) => x.name.length));

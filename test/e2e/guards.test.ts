@@ -266,7 +266,7 @@ describe('resources with our name but without our tag', () => {
   ];
 
   for (const c of cases) {
-    it(`a foreign ${c.kind}: init stops with a conflict naming it and --stack, touches it not; destroy leaves it`, async () => {
+    it(`a foreign ${c.kind}: init stops with a conflict naming it and --stack before creating anything; destroy leaves it and removes the state`, async () => {
       const stack = `e2e-own-${c.key.toLowerCase()}-${RUN}`;
       const env = emulatorEnv(tempStateDir());
       const id = await c.create(stack);
@@ -277,14 +277,22 @@ describe('resources with our name but without our tag', () => {
         expect(r.stderr).toContain(`A ${c.kind} named "${c.name(stack)}" already exists in us-east-1, but it was not created by cognito-scope-setup for stack "${stack}"`);
         expect(r.stderr).toMatch(/It was left untouched/);
         expect(r.stderr).toMatch(/--stack/);
+        expect(r.stderr).toMatch(/Nothing was created or changed/);
         expect(await c.snapshot(stack, id)).toEqual(before);
+        // The conflict was found by the reads: nothing else of the stack was created (issue 13.2).
+        const created = await inventory(endpoint, stack);
+        expect({ role: created.roles, function: created.functions, api: created.apis, userPool: created.pools }).toEqual({ role: 0, function: 0, api: 0, userPool: 0, [c.key]: 1 });
 
-        // destroy deletes what this stack created, and nothing of the foreign resource.
+        // destroy deletes what this stack created, and nothing of the foreign resource; with only
+        // a foreign resource found, it succeeds, removes the state file and says what it left alone.
         const d = await runCli(['destroy', '--yes', '--json', '--stack', stack], { env });
         const doc = d.json();
         expect(doc.notOwned).toEqual([c.key]);
+        expect(doc.leftAlone).toEqual([{ step: c.key, kind: c.kind, name: c.name(stack) }]);
         expect(doc.deleted).not.toContain(c.key);
-        expect(d.code).toBe(1);
+        expect(doc.remaining).toEqual([]);
+        expect(doc.stateFile).toBeNull();
+        expect(d.code, d.stderr).toBe(0);
         expect(await c.snapshot(stack, id)).toEqual(before);
 
         // And without a state file, looking by name and tag, still nothing of it is deleted.

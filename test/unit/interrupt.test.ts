@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { guardInterrupts, Interrupted, interruptedResult, skippedNotFailed } from '../../src/commands/interrupt.js';
-import { apply, EngineFailure } from '../../src/engine/engine.js';
+import { apply, StepFailed } from '../../src/engine/index.js';
 import type { Step, StepRecord } from '../../src/engine/types.js';
 
 function fakeProcess() {
@@ -73,11 +73,11 @@ describe('the interrupt guard', () => {
     const steps = [mk('a', []), mk('b', ['a'], () => proc.emit('SIGINT')), mk('c', ['b'])];
     const saved: Record<string, StepRecord | undefined> = {};
     const err = await apply({ steps: guard.wrap(steps), app: {}, recorded: {}, save: async (k, r) => void (saved[k] = r) }).catch((e) => e);
-    expect(err).toBeInstanceOf(EngineFailure);
-    expect((err as EngineFailure).cause).toBeInstanceOf(Interrupted);
+    expect(err).toBeInstanceOf(StepFailed);
+    expect((err as StepFailed).cause).toBeInstanceOf(Interrupted);
     expect(created).toEqual(['a', 'b']);
     expect(Object.keys(saved).sort()).toEqual(['a', 'b']);
-    expect((err as EngineFailure).results.map((r) => [r.key, r.action])).toEqual([
+    expect((err as StepFailed).results.map((r) => [r.key, r.action])).toEqual([
       ['a', 'created'],
       ['b', 'created'],
       ['c', 'failed'],

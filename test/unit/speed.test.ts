@@ -4,7 +4,7 @@
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apply, destroy, readAll } from '../../src/engine/engine.js';
+import { apply, destroy, readAll } from '../../src/engine/index.js';
 import type { Step, StepRecord } from '../../src/engine/types.js';
 import { waitUntilReady } from '../../src/steps/function.js';
 
@@ -172,7 +172,7 @@ describe('deferred work (StepContext.defer)', () => {
     });
     const { o } = options(c, [role, step(c, 'fn', ['role'], 'name')]);
     const err = await apply(o).catch((e) => e);
-    expect(err).toMatchObject({ name: 'EngineFailure', failedKey: 'role', cause: { message: 'attach refused' } });
+    expect(err).toMatchObject({ name: 'StepFailed', failedKey: 'role', cause: { message: 'attach refused' } });
     expect(err.results.map((r: { key: string; action: string }) => [r.key, r.action])).toEqual([['role', 'failed'], ['fn', 'created']]);
   });
 });

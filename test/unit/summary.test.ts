@@ -112,13 +112,13 @@ describe('the plan', () => {
   it('shows each step with what will happen, the account and region, and the counts', () => {
     const text = renderPlan(
       [
-        { key: 'role', action: 'create' },
-        { key: 'userPool', action: 'adopt' },
-        { key: 'client', action: 'update', changes: [{ field: 'callbackUrls', from: [], to: ['x'] }] },
-        { key: 'domain', action: 'replace', changes: [{ field: 'domainPrefix', from: 'a', to: 'b', replace: true }] },
-        { key: 'api', action: 'no change' },
+        { key: 'role', title: 'IAM role', name: 'demo-lambda-role', action: 'create', changes: [], extras: [] },
+        { key: 'userPool', title: 'User pool', action: 'adopt', changes: [], extras: [] },
+        { key: 'client', title: 'App client', action: 'update', changes: [{ field: 'callbackUrls', from: [], to: ['x'] }], extras: [] },
+        { key: 'domain', title: 'Domain', name: 'b', action: 'replace', changes: [{ field: 'domainPrefix', from: 'a', to: 'b', replace: true }], extras: [] },
+        { key: 'api', title: 'REST API', action: 'no change', changes: [], extras: [] },
       ],
-      { stack: 'demo', accountId: '123456789012', region: 'eu-west-1', titles: { role: 'IAM role', userPool: 'User pool', client: 'App client', domain: 'Domain', api: 'REST API' }, names: { role: 'demo-lambda-role', domain: 'b' } },
+      { stack: 'demo', accountId: '123456789012', region: 'eu-west-1' },
       new Chalk({ level: 0 }),
     );
     expect(text.split('\n')).toEqual([
@@ -129,6 +129,21 @@ describe('the plan', () => {
       '  ! replace    Domain      b                 (domainPrefix; needs --allow-replace)',
       '  · no change  REST API',
       '1 to create, 1 to adopt, 2 to change, 1 left alone.',
+      '',
+    ]);
+  });
+
+  it('shows extra copies tagged as the stack\'s as deletions beside the copy kept', () => {
+    const text = renderPlan(
+      [{ key: 'userPool', title: 'User pool', name: 'demo-user-pool', action: 'no change', changes: [], extras: [{ id: 'us-east-1_two' }] }],
+      { stack: 'demo', accountId: '123456789012', region: 'us-east-1' },
+      new Chalk({ level: 0 }),
+    );
+    expect(text.split('\n')).toEqual([
+      'Plan for stack demo in account 123456789012, region us-east-1:',
+      '  · no change  User pool  demo-user-pool',
+      "  - delete     User pool  us-east-1_two   (another copy tagged as this stack's)",
+      '0 to create, 0 to adopt, 0 to change, 1 to delete, 1 left alone.',
       '',
     ]);
   });

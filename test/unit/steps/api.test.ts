@@ -8,7 +8,7 @@ import {
   UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../src/errors.js';
+import { NotOwned } from '../../../src/engine/errors.js';
 import { apiStep } from '../../../src/steps/api.js';
 import { OUR_TAG, STACK, apigwMock, awsError, makeHarness, resetMocks, sent } from './harness.js';
 
@@ -79,7 +79,7 @@ describe('api.read', () => {
   it('refuses a recorded API that lost our tag', async () => {
     const h = makeHarness();
     apigwMock.on(GetRestApiCommand).resolves({ id: 'api1', name: NAME, tags: {}, endpointConfiguration: { types: ['EDGE'] } });
-    await expect(apiStep.read(h.ctx, { id: 'api1', rootResourceId: 'root1' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(apiStep.read(h.ctx, { id: 'api1', rootResourceId: 'root1' })).rejects.toBeInstanceOf(NotOwned);
   });
 
   it('finds it by name across pages when nothing is recorded, picking the one with our tag', async () => {
@@ -114,11 +114,11 @@ describe('api.read', () => {
     expect(apigwMock.commandCalls(GetRestApisCommand)).toHaveLength(1);
   });
 
-  it('throws a ConflictError for a same-named API without our tag', async () => {
+  it('throws NotOwned for a same-named API without our tag', async () => {
     const h = makeHarness();
     apigwMock.on(GetRestApisCommand).resolves({ items: [{ id: 'foreign', name: NAME }] });
     const err = await apiStep.read(h.ctx, undefined).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConflictError);
+    expect(err).toBeInstanceOf(NotOwned);
     expect(err).toMatchObject({ code: 'CONFLICT' });
   });
 

@@ -133,7 +133,7 @@ describe('client.read', () => {
     const h = makeHarness({ records: { userPool: POOL }, inputs: { scopes: SCOPES } });
     cognitoMock.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: liveClient({ ClientSecret: undefined }) });
     const live = await clientStep.read(h.ctx, { id: 'client123' });
-    expect(live?.changes).toEqual([{ field: 'clientSecret', from: 'none', to: 'generated', replace: true }]);
+    expect(live?.changes).toEqual([{ field: 'clientSecret', from: 'none', to: 'generated', replace: true, reason: expect.stringMatching(/cannot be added to an existing app client/) }]);
   });
 
   it('returns undefined when the client is gone and none has the name', async () => {

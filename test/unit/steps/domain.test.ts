@@ -100,7 +100,7 @@ describe('domain.read', () => {
     cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Domain: PREFIX } });
     await expect(domainStep.read(h.ctx, { id: PREFIX })).resolves.toEqual({
       record: { id: PREFIX },
-      changes: [{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true }],
+      changes: [{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true, reason: expect.stringMatching(/cannot be renamed/) }],
     });
   });
 
@@ -108,7 +108,7 @@ describe('domain.read', () => {
     const h = makeHarness({ records: { userPool: POOL }, inputs: { domainPrefix: 'my-new-login', domainPrefixGenerated: false } });
     cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Domain: PREFIX } });
     const live = await domainStep.read(h.ctx, undefined);
-    expect(live?.changes).toEqual([{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true }]);
+    expect(live?.changes).toEqual([{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true, reason: expect.stringMatching(/cannot be renamed/) }]);
   });
 });
 

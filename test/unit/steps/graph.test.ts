@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkGraph } from '../../../src/engine/graph.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { App } from '../../../src/steps/app.js';
-import { STEPS } from '../../../src/steps/index.js';
+import { STEPS, stepsFor } from '../../../src/steps/index.js';
 
 const byKey = new Map(STEPS.map((s) => [s.key, s]));
 const deps = (key: string) => [...byKey.get(key)!.dependsOn].sort();
@@ -109,6 +109,8 @@ describe('the step graph', () => {
   });
 
   it('only the user and the M2M client steps can be switched off', () => {
-    expect(STEPS.filter((s) => s.enabled).map((s) => s.key).sort()).toEqual(['m2mClient', 'user']);
+    const fewest = stepsFor({ userMode: 'none', m2mClient: false });
+    expect(STEPS.filter((s) => !fewest.includes(s)).map((s) => s.key).sort()).toEqual(['m2mClient', 'user']);
+    expect(stepsFor({ userMode: 'password', m2mClient: true })).toEqual([...STEPS]);
   });
 });

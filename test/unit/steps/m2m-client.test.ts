@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { m2mClientStep } from '../../../src/steps/m2m-client.js';
+import { stepsFor } from '../../../src/steps/index.js';
 import { RECORDS, STACK, cognitoMock, makeHarness, resetMocks, sent } from './harness.js';
 
 const POOL = RECORDS.userPool;
@@ -35,8 +36,8 @@ beforeEach(resetMocks);
 
 describe('m2mClient', () => {
   it('is only enabled with --m2m-client', () => {
-    expect(m2mClientStep.enabled!(makeHarness().app)).toBe(false);
-    expect(m2mClientStep.enabled!(makeHarness({ inputs: { m2mClient: true } }).app)).toBe(true);
+    expect(stepsFor(makeHarness().app.inputs)).not.toContain(m2mClientStep);
+    expect(stepsFor(makeHarness({ inputs: { m2mClient: true } }).app.inputs)).toContain(m2mClientStep);
   });
 
   it('creates its own client: client_credentials only, secret, custom scopes plus the verify scope, no openid', async () => {

@@ -97,7 +97,7 @@ describe('resourceServer.read', () => {
     cognitoMock.on(DescribeResourceServerCommand, { Identifier: ID }).resolves({ ResourceServer: { Identifier: ID, Name: NAME, Scopes: [AWS_SCOPES[0]] } });
     cognitoMock.on(DescribeResourceServerCommand, { Identifier: 'https://api.example.com' }).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
     const live = await resourceServerStep.read(h.ctx, { id: ID });
-    expect(live?.changes).toEqual([{ field: 'identifier', from: ID, to: 'https://api.example.com', replace: true }]);
+    expect(live?.changes).toEqual([{ field: 'identifier', from: ID, to: 'https://api.example.com', replace: true, reason: expect.stringMatching(/identifier cannot be changed/) }]);
   });
 
   it('returns undefined when not found, and without a pool', async () => {

@@ -11,7 +11,7 @@ import {
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../src/errors.js';
+import { NotOwned } from '../../../src/engine/errors.js';
 import { roleStep } from '../../../src/steps/role.js';
 import { ACCOUNT, OUR_TAG_LIST, STACK, awsError, iamMock, makeHarness, resetMocks, sent } from './harness.js';
 
@@ -90,18 +90,18 @@ describe('role.read', () => {
     expect(iamMock.commandCalls(ListRoleTagsCommand)[0].args[0].input).toEqual({ RoleName: ROLE });
   });
 
-  it('throws a ConflictError for a same-named role without our tag', async () => {
+  it('throws NotOwned for a same-named role without our tag', async () => {
     const h = makeHarness();
     iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Path: '/', RoleId: 'AROA1', CreateDate: new Date() } });
     iamMock.on(ListRoleTagsCommand).resolves({ Tags: [{ Key: 'team', Value: 'other' }] });
     iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
     const err = await roleStep.read(h.ctx, undefined).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConflictError);
-    expect(err).toMatchObject({ code: 'CONFLICT' });
+    expect(err).toBeInstanceOf(NotOwned);
+    expect(err).toMatchObject({ code: 'CONFLICT', resource: { kind: 'IAM role', name: ROLE }, stackName: STACK, tag: { key: 'cognito-scope-setup:stack' } });
     expect(sent(iamMock)).not.toContain('AttachRolePolicyCommand');
   });
 
-  it('throws a ConflictError for a role tagged for another stack', async () => {
+  it('throws NotOwned for a role tagged for another stack', async () => {
     const h = makeHarness();
     iamMock.on(GetRoleCommand).resolves({
       Role: { RoleName: ROLE, Arn: ROLE_ARN, Tags: [{ Key: 'cognito-scope-setup:stack', Value: 'other-stack' }], Path: '/', RoleId: 'AROA1', CreateDate: new Date() },

@@ -7,7 +7,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../src/errors.js';
+import { NotOwned } from '../../../src/engine/errors.js';
 import { userPoolStep } from '../../../src/steps/user-pool.js';
 import { OUR_TAG, RECORDS, STACK, awsError, cognitoMock, makeHarness, resetMocks } from './harness.js';
 
@@ -66,12 +66,12 @@ describe('userPool.read', () => {
     expect(live?.record).toEqual({ id: POOL.id, arn: POOL.arn });
   });
 
-  it('throws a ConflictError for a same-named pool without our tag', async () => {
+  it('throws NotOwned for a same-named pool without our tag', async () => {
     const h = makeHarness();
     cognitoMock.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_foreign', Name: NAME }] });
     cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_foreign', Name: NAME, UserPoolTags: { owner: 'someone' } } });
     const err = await userPoolStep.read(h.ctx, undefined).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConflictError);
+    expect(err).toBeInstanceOf(NotOwned);
     expect(err).toMatchObject({ code: 'CONFLICT' });
   });
 
@@ -94,7 +94,7 @@ describe('userPool.read', () => {
   it('refuses a recorded pool that is not ours', async () => {
     const h = makeHarness();
     cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME } });
-    await expect(userPoolStep.read(h.ctx, POOL)).rejects.toBeInstanceOf(ConflictError);
+    await expect(userPoolStep.read(h.ctx, POOL)).rejects.toBeInstanceOf(NotOwned);
   });
 
   it('falls back to the name when the recorded pool is gone', async () => {

@@ -10,6 +10,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../../src/errors.js';
 import { userStep } from '../../../src/steps/user.js';
+import { stepsFor } from '../../../src/steps/index.js';
 import { RECORDS, awsError, cognitoMock, makeHarness, resetMocks, sent } from './harness.js';
 
 const POOL = RECORDS.userPool;
@@ -97,11 +98,11 @@ describe('user.create (invite mode)', () => {
   });
 });
 
-describe('user.enabled', () => {
+describe('user step in the graph', () => {
   it('is off with userMode none', () => {
-    expect(userStep.enabled!(makeHarness({ inputs: { userMode: 'none' } }).app)).toBe(false);
-    expect(userStep.enabled!(makeHarness({ inputs: { userMode: 'password' } }).app)).toBe(true);
-    expect(userStep.enabled!(makeHarness({ inputs: { userMode: 'invite' } }).app)).toBe(true);
+    expect(stepsFor(makeHarness({ inputs: { userMode: 'none' } }).app.inputs)).not.toContain(userStep);
+    expect(stepsFor(makeHarness({ inputs: { userMode: 'password' } }).app.inputs)).toContain(userStep);
+    expect(stepsFor(makeHarness({ inputs: { userMode: 'invite' } }).app.inputs)).toContain(userStep);
   });
 });
 
@@ -183,7 +184,7 @@ describe('user: a new --username replaces the recorded user', () => {
     cognitoMock.on(AdminGetUserCommand, { UserPoolId: POOL.id, Username: 'tester' }).rejects(awsError('UserNotFoundException'));
     cognitoMock.on(AdminGetUserCommand, { UserPoolId: POOL.id, Username: 'old-user' }).resolves({ Username: 'old-user', UserStatus: 'CONFIRMED' });
     const live = await userStep.read(h.ctx, { id: 'old-user' });
-    expect(live?.changes).toEqual([{ field: 'username', from: 'old-user', to: 'tester', replace: true }]);
+    expect(live?.changes).toEqual([{ field: 'username', from: 'old-user', to: 'tester', replace: true, reason: expect.stringMatching(/user name cannot be changed/) }]);
   });
 
   it('update creates the new user, then deletes the old one', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apply, destroy, EngineFailure, readAll } from '../../src/engine/engine.js';
-import { depth } from '../../src/engine/graph.js';
-import type { EngineEvent, Step, StepRecord } from '../../src/engine/types.js';
+import { apply, depth, destroy, NotOwned, plan, readAll, StepFailed } from '../../../src/engine/index.js';
+import type { EngineEvent, Step, StepRecord } from '../../../src/engine/types.js';
 
 /** A fake cloud: resources by key, a call log, optional failures and delays. */
 class FakeCloud {
@@ -137,7 +136,7 @@ describe('engine apply', () => {
     c.failOnce.add('create:method');
     const first = run(c);
     const err = await apply(first.opts).catch((e) => e);
-    expect(err).toBeInstanceOf(EngineFailure);
+    expect(err).toBeInstanceOf(StepFailed);
     expect(err.failedKey).toBe('method');
     expect(err.results.find((r: { key: string }) => r.key === 'deploy')?.action).toBe('skipped');
     expect(first.saved.method).toBeUndefined();
@@ -194,9 +193,9 @@ describe('engine apply', () => {
     c.live.set('fn', { ...c.live.get('fn')!, want: 'drift' });
     c.live.delete('deploy');
     c.calls = [];
-    const { results } = await apply(run(c, first.saved).opts, { dryRun: true });
+    const { steps } = await plan(run(c, first.saved).opts);
     expect(mutating(c.calls)).toEqual([]);
-    const byKey = Object.fromEntries(results.map((r) => [r.key, r.action]));
+    const byKey = Object.fromEntries(steps.map((r) => [r.key, r.action]));
     expect(byKey).toMatchObject({ fn: 'update', deploy: 'create', role: 'no change' });
   });
 
@@ -204,7 +203,7 @@ describe('engine apply', () => {
     const c = new FakeCloud();
     const steps = [step(c, 'a', [], { read: async () => ({ record: { id: 'a' }, changes: [{ field: 'prefix', from: 'x', to: 'y', replace: true }] }) })];
     const err = await apply({ steps, app: c, recorded: { a: { id: 'a' } }, save: async () => {} }).catch((e) => e);
-    expect(err).toBeInstanceOf(EngineFailure);
+    expect(err).toBeInstanceOf(StepFailed);
     expect(String(err.cause.message)).toMatch(/replaced/);
   });
 
@@ -261,7 +260,7 @@ describe('engine destroy', () => {
   it('leaves a resource that is not ours alone', async () => {
     const c = new FakeCloud();
     const steps = [
-      step(c, 'a', [], { read: async () => { throw Object.assign(new Error('not ours'), { code: 'CONFLICT' }); } }),
+      step(c, 'a', [], { read: async () => { throw new NotOwned({ kind: 'thing', name: 'a' }, 'demo', { key: 'owner' }); } }),
       step(c, 'b'),
     ];
     c.live.set('b', { id: 'b1' });
