@@ -5,7 +5,7 @@
 // what was asked for (by name plus ownership tag, or the resource's own key); what it finds is
 // adopted, and only when nothing is there is the create sent again. An "already exists" answer
 // is read back the same way: adopted when `find` says it is ours (`find` throws the step's
-// ConflictError for a same-named resource of someone else's), else the answer is rethrown.
+// NotOwned for a same-named resource of someone else's), else the answer is rethrown.
 import { errorName } from './errors.js';
 import { requestOutcome } from './outcome.js';
 

@@ -29,7 +29,7 @@ export interface RoleRecord extends Record<string, unknown> {
   arn: string;
 }
 
-/** The role by its name, when it is ours (a same-named role of someone else's: ConflictError). */
+/** The role by its name, when it is ours (a same-named role of someone else's: NotOwned). */
 async function ownedRole(app: App): Promise<Role | undefined> {
   const iam = await app.aws.iam();
   const name = app.names.role;

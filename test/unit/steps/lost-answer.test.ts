@@ -32,7 +32,7 @@ import { AddPermissionCommand, CreateFunctionCommand, GetFunctionCommand, GetPol
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Step, StepRecord } from '../../../src/engine/types.js';
-import { ConflictError } from '../../../src/errors.js';
+import { NotOwned } from '../../../src/engine/errors.js';
 import type { App } from '../../../src/steps/app.js';
 import { apiStep } from '../../../src/steps/api.js';
 import { authorizerStep } from '../../../src/steps/authorizer.js';
@@ -270,7 +270,7 @@ describe('what a lost answer leads to besides the adoption', () => {
     const h = makeHarness();
     iamMock.on(CreateRoleCommand).rejects(lost500());
     iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: RECORDS.role.id, Arn: RECORDS.role.arn, Path: '/', RoleId: 'r', CreateDate: new Date(), Tags: [] } });
-    await expect(roleStep.create(h.ctx)).rejects.toBeInstanceOf(ConflictError);
+    await expect(roleStep.create(h.ctx)).rejects.toBeInstanceOf(NotOwned);
     expect(iamMock.commandCalls(CreateRoleCommand)).toHaveLength(1);
   });
 
