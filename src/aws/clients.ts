@@ -2,10 +2,12 @@
 // `--help`, usage errors and validation never load the SDK. Every client talks to one endpoint
 // when --endpoint-url is set, and uses adaptive retries (Cognito's control plane is throttled
 // hard, about 15 requests per second per account) under the per-operation retry policy of
-// ./retry.ts (a create whose answer was lost is never sent again by the SDK). Each client class comes from its own tiny
+// ./retry.ts (a create whose answer was lost is never sent again by the SDK; API Gateway's fixed
+// quotas and IAM propagation get budgets of their own). Each client class comes from its own tiny
 // module in ./sdk/: a dynamic import of the package itself would load its whole index (every
 // command and shape, tens of kilobytes in the bundle) to reach one class.
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -25,6 +27,7 @@ export interface AwsClients {
   lambda(): Promise<LambdaClient>;
   apigw(): Promise<APIGatewayClient>;
   cognito(): Promise<CognitoIdentityProviderClient>;
+  logs(): Promise<CloudWatchLogsClient>;
   sts(): Promise<STSClient>;
   destroy(): void;
 }
@@ -81,6 +84,10 @@ export function createClients(o: ConnectionOptions): AwsClients {
     cognito: lazy('cognito', async () => {
       const { CognitoIdentityProviderClient } = await import('./sdk/cognito.js');
       return withPolicy((cfg) => new CognitoIdentityProviderClient(cfg));
+    }),
+    logs: lazy('logs', async () => {
+      const { CloudWatchLogsClient } = await import('./sdk/logs.js');
+      return withPolicy((cfg) => new CloudWatchLogsClient(cfg));
     }),
     sts: lazy('sts', async () => {
       const { STSClient } = await import('./sdk/sts.js');

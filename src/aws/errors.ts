@@ -1,6 +1,8 @@
 // AWS error classification: what counts as "not found", and how an AWS error becomes a message
 // that says what to do next.
 import { CliError } from '../errors.js';
+// (outcome.ts imports errorName from here: a cycle of functions only, resolved at call time.)
+import { isThrottling } from './outcome.js';
 
 const NOT_FOUND = new Set([
   'NoSuchEntityException', // IAM
@@ -56,9 +58,9 @@ export function explainAwsError(e: unknown, context: { endpoint?: string; profil
   if (/InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch/.test(name)) {
     return new CliError('BAD_CREDENTIALS', `AWS did not accept your credentials (${name}).`, 'Check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the profile you pass with --profile.', 1, { cause: e });
   }
-  if (name === 'TooManyRequestsException' || name === 'ThrottlingException' || name === 'LimitExceededException') {
-    return new CliError('THROTTLED', `AWS kept throttling requests even after retries (${name}: ${msg}).`, 'Wait a minute and run the same command again; it resumes where it stopped.', 1, { cause: e });
-  }
+  // Classified by what the user should do (each its own code and hint).
+  const cls = classifyAwsError(e);
+  if (cls) return new CliError(cls.code, cls.message, cls.hint, 1, { cause: e });
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || name === 'TimeoutError') {
     return new CliError('NETWORK', `Could not reach ${context.endpoint ?? 'AWS'} (${code ?? name}).`, context.endpoint ? 'Is the emulator running at --endpoint-url?' : 'Check your network connection, then run the same command again.', 1, { cause: e });
   }
@@ -68,24 +70,65 @@ export function explainAwsError(e: unknown, context: { endpoint?: string; profil
   return e;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export interface AwsErrorClass {
+  code: 'QUOTA_EXCEEDED' | 'THROTTLED' | 'DOMAIN_TAKEN' | 'DOMAIN_ATTACHED' | 'IAM_PROPAGATION';
+  message: string;
+  hint: string;
+}
+
+/** The domain prefix belongs to another user pool, in this or another account (prefixes are unique per region across AWS). */
+export function isDomainTaken(e: unknown): boolean {
+  return errorName(e) === 'InvalidParameterException' && /Domain already (associated|exists)|domain.*(already|is) (taken|in use|associated with another)/i.test((e as Error)?.message ?? '');
+}
+
+/** The pool still has a domain (DeleteUserPool), or already has another one (CreateUserPoolDomain). */
+export function isDomainAttached(e: unknown): boolean {
+  return errorName(e) === 'InvalidParameterException' && /has a domain configured|already has a domain/i.test((e as Error)?.message ?? '');
+}
 
 /**
- * Retry while a freshly created IAM role has not propagated to the service that must assume it
- * (Lambda: "The role defined for the function cannot be assumed by Lambda"), for up to ~60 s.
+ * What an AWS error means for the user, or undefined when it is none of these: a hard quota
+ * (Cognito's and API Gateway's LimitExceededException: pools, clients, domains, APIs per account;
+ * waiting does not help), throttling (waiting does), a domain prefix owned by someone else, a
+ * domain still attached to the pool, and IAM propagation that outlasted the 5-minute budget.
  */
-export async function retryIamPropagation<T>(fn: () => Promise<T>, onWait: (elapsedMs: number) => void, budgetMs = 60_000): Promise<T> {
-  const start = Date.now();
-  let delay = 1000;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      const propagating = errorName(e) === 'InvalidParameterValueException' && /cannot be assumed|role.*(not|cannot).*(assume|found)/i.test((e as Error).message);
-      if (!propagating || Date.now() - start + delay > budgetMs) throw e;
-      onWait(Date.now() - start);
-      await sleep(delay);
-      delay = Math.min(delay * 1.5, 8000);
-    }
+export function classifyAwsError(e: unknown): AwsErrorClass | undefined {
+  const name = errorName(e);
+  const msg = (e as Error)?.message ?? String(e);
+  if (name === 'LimitExceededException') {
+    return {
+      code: 'QUOTA_EXCEEDED',
+      message: `AWS refused because an account quota is used up (${name}: ${msg}).`,
+      hint: 'This is a hard resource quota (for example user pools, app clients, domains or REST APIs per account and Region), not throttling: waiting will not help. Delete resources you no longer need, or ask for an increase in the Service Quotas console, then run the same command again.',
+    };
   }
+  if (isThrottling(e) || name === 'Throttling') {
+    return {
+      code: 'THROTTLED',
+      message: `AWS kept throttling requests even after retrying for as long as the quota allows (${name}: ${msg}).`,
+      hint: 'Another tool or stack in this account is probably using the same API quota. Wait a minute and run the same command again; it resumes where it stopped.',
+    };
+  }
+  if (isDomainTaken(e)) {
+    return {
+      code: 'DOMAIN_TAKEN',
+      message: `The domain prefix is already used by another user pool (prefixes are unique per Region across all AWS accounts): ${msg}`,
+      hint: 'Pick another one with --domain-prefix, then run init again.',
+    };
+  }
+  if (isDomainAttached(e)) {
+    return {
+      code: 'DOMAIN_ATTACHED',
+      message: `The user pool still has a hosted-UI domain: ${msg}`,
+      hint: 'Its domain must be deleted first: run the same command again (destroy deletes the domain before the pool), or delete the domain in the Cognito console (App integration > Domain).',
+    };
+  }
+  if (name === 'InvalidParameterValueException' && /cannot be assumed/i.test(msg)) {
+    return {
+      code: 'IAM_PROPAGATION',
+      message: `Lambda still cannot assume the new IAM role after waiting 5 minutes for IAM to propagate (${msg}).`,
+      hint: 'IAM is usually consistent within a minute; check that the role exists and trusts lambda.amazonaws.com (status shows it), then run init again; it resumes where it stopped.',
+    };
+  }
+  return undefined;
 }

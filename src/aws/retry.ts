@@ -14,11 +14,25 @@
 // only when nothing is there (see createOrAdopt in ./create.ts).
 //
 // Every other operation (reads, deletes, puts and updates that converge to the same result)
-// keeps the SDK's adaptive retries. Per-operation budgets (e.g. API Gateway's fixed quotas)
-// belong in the same table.
+// keeps the SDK's adaptive retries.
+//
+// Budgets in the same table:
+// - API Gateway's fixed control-plane quotas (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html,
+//   they cannot be raised): one CreateRestApi per 30 s per account (edge-optimized; 3 s regional),
+//   one DeleteRestApi per 30 s, one CreateDeployment per 5 s, five GetResources per 2 s. The SDK
+//   caps a Retry-After wait at its own backoff + 5 s and gives up after its attempts (about 35 s
+//   in all): `destroy` then `init`, or two stacks in one account, failed with THROTTLED. These
+//   get a budget of their own (at least 120 s) and wait exactly what Retry-After says, with a
+//   note ("API Gateway allows one DeleteRestApi per 30 s in an account; waiting 22 s").
+// - IAM propagation: a new role cannot be assumed by Lambda for seconds, sometimes minutes
+//   (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency):
+//   CreateFunction / UpdateFunctionConfiguration are retried on that answer (it ran nothing, so
+//   it is safe for a create) for up to 5 minutes, with a countdown.
+// Notes reach the user through withProgress(ctx.note, ...) around the step's call.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+import { errorName } from './errors.js';
 import { requestOutcome } from './outcome.js';
 
 export interface RetryPolicy {
@@ -29,10 +43,21 @@ export interface RetryPolicy {
   idempotent: boolean;
   /** At most this many attempts in all (default: the client's). */
   maxAttempts?: number;
+  /** Throttling: keep retrying for this long (ms) from the first attempt, waiting what Retry-After says, past maxAttempts. */
+  throttleBudgetMs?: number;
+  /** The quota, for the note: "<service> allows <quota> in an account; waiting N s". */
+  quota?: string;
+  /** An answer that means "not yet: AWS is still propagating" (nothing ran): retried for budgetMs with a countdown note. */
+  propagation?: { match: (e: unknown) => boolean; budgetMs: number; what: string };
 }
 
 const DEFAULT_POLICY: RetryPolicy = { idempotent: true };
 const CREATE: RetryPolicy = { idempotent: false };
+
+const iamNotPropagated = (e: unknown): boolean =>
+  errorName(e) === 'InvalidParameterValueException' && /cannot be assumed|role.*(not|cannot).*(assume|found)/i.test((e as Error)?.message ?? '');
+export const IAM_PROPAGATION_BUDGET_MS = 300_000;
+const IAM_PROPAGATION = { match: iamNotPropagated, budgetMs: IAM_PROPAGATION_BUDGET_MS, what: 'the new IAM role to propagate to Lambda' };
 
 /** Per operation, `<client without "Client">.<operation>`, as the SDK names them. */
 export const RETRY_POLICIES: Readonly<Record<string, RetryPolicy>> = {
@@ -41,13 +66,19 @@ export const RETRY_POLICIES: Readonly<Record<string, RetryPolicy>> = {
   'CognitoIdentityProvider.CreateResourceServer': CREATE,
   'CognitoIdentityProvider.CreateUserPoolDomain': CREATE,
   'CognitoIdentityProvider.AdminCreateUser': CREATE,
-  'APIGateway.CreateRestApi': CREATE,
+  'APIGateway.CreateRestApi': { ...CREATE, throttleBudgetMs: 180_000, quota: 'one CreateRestApi per 30 s (edge-optimized; per 3 s regional)' },
   'APIGateway.CreateAuthorizer': CREATE,
-  'APIGateway.CreateDeployment': CREATE,
+  'APIGateway.CreateDeployment': { ...CREATE, throttleBudgetMs: 120_000, quota: 'one CreateDeployment per 5 s' },
+  'APIGateway.DeleteRestApi': { idempotent: true, throttleBudgetMs: 180_000, quota: 'one DeleteRestApi per 30 s' },
+  'APIGateway.GetResources': { idempotent: true, throttleBudgetMs: 60_000, quota: 'five GetResources per 2 s' },
   'IAM.CreateRole': CREATE,
-  'Lambda.CreateFunction': CREATE,
+  'Lambda.CreateFunction': { ...CREATE, propagation: IAM_PROPAGATION },
+  'Lambda.UpdateFunctionConfiguration': { idempotent: true, propagation: { ...IAM_PROPAGATION, what: 'the IAM role to propagate to Lambda' } },
   'Lambda.AddPermission': CREATE,
 };
+
+/** The service's name in notes, by the SDK's client name. */
+const SERVICE_TITLES: Record<string, string> = { APIGateway: 'API Gateway', Lambda: 'Lambda', IAM: 'IAM', CognitoIdentityProvider: 'Cognito', CloudWatchLogs: 'CloudWatch Logs', STS: 'STS' };
 
 export const operationKey = (clientName: string, commandName: string): string => `${clientName.replace(/Client$/, '')}.${commandName.replace(/Command$/, '')}`;
 
@@ -55,8 +86,42 @@ export function retryPolicy(operation: string | undefined): RetryPolicy {
   return (operation && RETRY_POLICIES[operation]) || DEFAULT_POLICY;
 }
 
-/** The operation a request belongs to, for the retry strategy (set by the middleware below). */
-const currentOperation = new AsyncLocalStorage<string>();
+/** The operation a request belongs to and when its first attempt started, for the retry strategy (set by the middleware below). */
+interface CurrentOperation {
+  key: string;
+  start: number;
+}
+const currentOperation = new AsyncLocalStorage<CurrentOperation>();
+
+/** Run fn as a call of `operation` (what the middleware below does for every SDK request). */
+export function inOperation<T>(operation: string, fn: () => Promise<T>, start = Date.now()): Promise<T> {
+  return currentOperation.run({ key: operation, start }, fn);
+}
+
+/** Where long waits (quotas, propagation) are reported: a step's ctx.note, set around its calls. */
+const progress = new AsyncLocalStorage<(message: string) => void>();
+
+/** Run AWS calls whose long waits are reported through `note` (a step's ctx.note). */
+export function withProgress<T>(note: (message: string) => void, fn: () => Promise<T>): Promise<T> {
+  return progress.run(note, fn);
+}
+
+/** A countdown for the propagation note: "4:32 left". */
+export function formatLeft(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} left`;
+}
+
+/** How long a throttling answer asks to wait: Retry-After (as the SDK parsed it, or the modelled retryAfterSeconds member), else a backoff. */
+export function retryAfterMs(info: RetryErrorInfo, attempt: number, now: number): number {
+  if (info.retryAfterHint instanceof Date) return Math.max(0, info.retryAfterHint.getTime() - now);
+  const member = Number((info.error as { retryAfterSeconds?: string } | undefined)?.retryAfterSeconds);
+  if (Number.isFinite(member) && member >= 0) return member * 1000;
+  return Math.min(1000 * 2 ** attempt, 10_000);
+}
+
+/** A retry token for a wait the policy decided on (the SDK's middleware sleeps getRetryDelay()). */
+const ownToken = (count: number, delay: number): StandardRetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delay, getRetryCost: () => undefined });
 
 /**
  * The client's retry strategy: the SDK's adaptive strategy (client-side rate limiting, backoff,
@@ -66,7 +131,10 @@ export class PolicyRetryStrategy implements RetryStrategyV2 {
   readonly mode = 'adaptive';
   private readonly inner: AdaptiveRetryStrategy;
 
-  constructor(private readonly maxAttempts: number) {
+  constructor(
+    private readonly maxAttempts: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.inner = new AdaptiveRetryStrategy(maxAttempts);
   }
 
@@ -75,7 +143,28 @@ export class PolicyRetryStrategy implements RetryStrategyV2 {
   }
 
   async refreshRetryTokenForRetry(token: StandardRetryToken, info: RetryErrorInfo): Promise<StandardRetryToken> {
-    const policy = retryPolicy(currentOperation.getStore());
+    const op = currentOperation.getStore();
+    const policy = retryPolicy(op?.key);
+    const elapsed = this.now() - (op?.start ?? this.now());
+    const note = progress.getStore();
+    const count = token.getRetryCount() + 1;
+    // "Not yet": the answer says nothing ran, so even a create is safe to send again.
+    if (policy.propagation?.match(info.error)) {
+      const left = policy.propagation.budgetMs - elapsed;
+      const delay = Math.min(1000 * 1.5 ** Math.min(count - 1, 6), 10_000);
+      if (left - delay <= 0) throw info.error;
+      note?.(`waiting for ${policy.propagation.what} (AWS: usually seconds, up to minutes; ${formatLeft(left)})`);
+      return ownToken(count, delay);
+    }
+    // A fixed quota: wait exactly what Retry-After says (a little past it), for as long as the budget allows.
+    if (policy.throttleBudgetMs && info.errorType === 'THROTTLING') {
+      const wait = retryAfterMs(info, count - 1, this.now());
+      const delay = Math.max(wait, 50) + Math.min(250, wait * 0.05);
+      if (elapsed + delay > policy.throttleBudgetMs) throw info.error;
+      const [client = '', operation = ''] = (op?.key ?? '').split('.');
+      note?.(`${SERVICE_TITLES[client] ?? client} allows ${policy.quota ?? `only a few ${operation} calls at a time`} in an account; waiting ${Math.max(1, Math.round(delay / 1000))} s`);
+      return ownToken(count, delay);
+    }
     if (!policy.idempotent && requestOutcome(info.error) !== 'refused') throw new Error('not retried: the request may have run');
     if (token.getRetryCount() + 1 >= (policy.maxAttempts ?? this.maxAttempts)) throw new Error('no attempts left');
     return (await this.inner.refreshRetryTokenForRetry(token, info)) as StandardRetryToken;
@@ -94,7 +183,7 @@ interface StackLike {
 export function applyRetryPolicies<C extends StackLike>(client: C): C {
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) =>
-      currentOperation.run(operationKey(context.clientName ?? '', context.commandName ?? ''), () => next(args)),
+      inOperation(operationKey(context.clientName ?? '', context.commandName ?? ''), () => next(args)),
     { step: 'initialize', name: 'cognitoScopeSetupRetryPolicy', priority: 'high' },
   );
   return client;

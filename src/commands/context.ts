@@ -107,7 +107,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
     const state: State = recorded
       ? { ...recorded, inputs: plainInputs, domainPrefixGenerated, ...(endpoint ? { endpoint } : {}) }
       : { version: STATE_VERSION, tool: TOOL, stack, region, accountId, ...(endpoint ? { endpoint } : {}), inputs: plainInputs, domainPrefixGenerated, resources: {}, createdAt: now, updatedAt: now };
-    const app: App = { aws, stack, region, accountId, partition: partitionOf(region), inputs, names: namesFor(stack), password: o.password };
+    const app: App = { aws, stack, region, accountId, partition: partitionOf(region), inputs, names: namesFor(stack, region), password: o.password };
 
     // One write at a time; saves made while a write waits for its turn share it (it writes the
     // state as it is when it starts), so a burst of finished steps costs one or two writes.

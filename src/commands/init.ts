@@ -45,6 +45,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
   const session = await ctx.session({ password });
   reporter.info(`Stack ${session.state.stack} in account ${session.state.accountId}, ${session.state.region}${session.endpoint ? ` (endpoint ${session.endpoint})` : ''}`);
   reporter.info(`State file: ${local.stateFile}`);
+  reporter.info((await import('../steps/cost.js')).costLine(session.state.inputs));
   // Every read first: a foreign resource or a read failure stops the run before any write. The
   // state file (inputs, no resources yet) is written first unless a terminal asks before it.
   const confirm = prompts !== undefined && !o.yes;

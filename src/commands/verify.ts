@@ -5,6 +5,7 @@
 import { verifyNoAccessScope } from '../config/schema.js';
 import { CliError, UsageError } from '../errors.js';
 import { decodeClaims, scopesOf, type TokenClaims } from '../oauth/jwt.js';
+import { untilLive, type UntilLiveOptions } from '../oauth/propagation.js';
 import { unreachable } from '../oauth/token-client.js';
 import type { ArgsOf, VERIFY_FIELDS } from '../config/fields.js';
 import { colorsFor, type Io } from '../ui/output.js';
@@ -83,11 +84,20 @@ async function call(url: string, token?: string): Promise<{ status: number; body
   return { status: res.status, body: (await res.text()).slice(0, 500) };
 }
 
-async function runCheck(id: CheckId, url: string, token: string | undefined, requiredScopes: string[]): Promise<Check> {
+/** Answers that mean "not live yet" right after init: a new stage (403 Missing Authentication Token), a permission not yet in force (500), a 404. */
+export function notLiveYet(a: { status: number; body: string }): string | undefined {
+  if (a.status === 403 && /Missing Authentication Token/i.test(a.body)) return 'the stage does not serve GET / yet (403 Missing Authentication Token)';
+  if (a.status === 404) return 'the API answers 404';
+  if (a.status === 500 || a.status === 503) return `the API answers ${a.status} (a new Lambda permission can take a moment)`;
+  return undefined;
+}
+
+async function runCheck(id: CheckId, url: string, token: string | undefined, requiredScopes: string[], live: UntilLiveOptions = {}): Promise<Check> {
   const expected = EXPECTED[id];
   let actual: { status: number; body: string };
   try {
-    actual = await call(url, token);
+    // Through the documented propagation windows first; what is still wrong after them is a failure.
+    actual = await untilLive(() => call(url, token), (a) => (expected.status.includes(a.status) ? undefined : notLiveYet(a)), live);
   } catch (e) {
     const err = unreachable(url, e);
     return { id, title: TITLES[id], expected, actual: { error: err.message }, result: 'fail', cause: `the API did not answer — ${err.hint}` };
@@ -137,7 +147,9 @@ export const handler: Handler<VerifyOpts> = async (ctx) => {
   if (!url) throw new CliError('INCOMPLETE_STACK', `Stack "${stack.stack}" has no deployed API yet.`, `Run init --stack ${stack.stack}.`);
   const required = outputs.scopes;
 
-  const checks: Check[] = [await runCheck('no-token', url, undefined, required)];
+  // One propagation window for the whole run, from its first request.
+  const live: UntilLiveOptions = { start: Date.now(), note: (m) => io.stderr.write(`${m}\n`) };
+  const checks: Check[] = [await runCheck('no-token', url, undefined, required, live)];
   const grant = o.tokenStdin ? 'stdin' : o.clientCredentials ? 'client_credentials' : 'authorization_code';
   let secrets: Secrets | undefined;
   let access = given;
@@ -153,17 +165,17 @@ export const handler: Handler<VerifyOpts> = async (ctx) => {
       checks.push(tokenFailed('access-token-with-scope', e));
     }
   }
-  if (access) checks.push(await runCheck('access-token-with-scope', url, access, required));
+  if (access) checks.push(await runCheck('access-token-with-scope', url, access, required, live));
   checks.push(
     idToken
-      ? await runCheck('id-token', url, idToken, required)
+      ? await runCheck('id-token', url, idToken, required, live)
       : skipped('id-token', grant === 'authorization_code' ? 'no ID token was issued' : `the ${grant === 'stdin' ? 'token from stdin' : 'client_credentials grant'} gives no ID token; run verify without ${grant === 'stdin' ? '--token-stdin' : '--client-credentials'} to sign in as the user`),
   );
   if (m2mClientIdOf(stack.recorded)) {
     secrets ??= await ctx.secrets();
     try {
       const t = await m2mToken(stack, secrets, [verifyNoAccessScope(stack.recorded.inputs)]);
-      checks.push(await runCheck('access-token-without-scope', url, t.access_token, required));
+      checks.push(await runCheck('access-token-without-scope', url, t.access_token, required, live));
     } catch (e) {
       if (!(e instanceof CliError) || e.exitCode === 2) throw e;
       checks.push(tokenFailed('access-token-without-scope', e));

@@ -63,7 +63,7 @@ const userModeOf = { invite: (v: unknown) => (v ? 'invite' : undefined), user: (
 /** What the stack should be: init, plan and init --dry-run take exactly these. */
 export const STACK_FIELDS = {
   config: { flags: '--config <file>', help: 'JSON file with the same settings as the flags (flags win)', kind: 'string',
-    doc: 'JSON file with the same settings (camelCase keys: `stack`, `runtime`, `endpointType`, `stage`, `domainPrefix`, `resourceServerId`, `scopes`, `callbackUrls`, `username`, `email`, `userMode`, `loopbackPort`, `m2mClient`, `region`). Flags win.' },
+    doc: 'JSON file with the same settings (camelCase keys: `stack`, `runtime`, `endpointType`, `stage`, `domainPrefix`, `resourceServerId`, `scopes`, `callbackUrls`, `username`, `email`, `userMode`, `loopbackPort`, `m2mClient`, `tier`, `logRetentionDays`, `region`). Flags win.' },
   runtime: { flags: '--runtime <runtime>', help: 'Lambda runtime', default: 'python3.13', kind: 'string', key: 'runtime', config: 'string', recorded: true, rule: (r) => r.runtime,
     doc: 'Lambda runtime: `python3.11`-`python3.14`, `nodejs22.x`, `nodejs24.x`. Deprecated runtimes (`python3.9`, `nodejs20.x`, ...) are refused.' },
   endpointType: { flags: '--endpoint-type <type>', help: 'REST API endpoint type', default: 'EDGE', kind: 'string', choices: ['EDGE', 'REGIONAL', 'edge', 'regional'], key: 'endpointType', config: 'string', recorded: true,
@@ -88,6 +88,11 @@ export const STACK_FIELDS = {
     doc: 'Allow replacing what AWS cannot change in place (domain prefix, resource server identifier, user name).' },
   callbackPort: { flags: '--callback-port <port>', help: 'loopback port registered as http://localhost:<port>/callback for token and verify', default: '8976', kind: 'string', key: 'loopbackPort', config: 'number', recorded: true, rule: (r) => r.loopbackPort,
     doc: 'The loopback callback `http://localhost:<port>/callback` registered on the app client, used by `token` and `verify`.' },
+  tier: { flags: '--tier <plan>', help: 'user pool feature plan (what it costs beyond the free tier is printed by plan and init)', default: 'lite', kind: 'string', choices: ['lite', 'essentials', 'plus'], key: 'tier', config: 'string', recorded: true,
+    value: (v) => (typeof v === 'string' ? v.toLowerCase() : v), rule: (r) => r.tier,
+    doc: "User pool feature plan: `lite` (enough for this stack, the cheapest per monthly active user beyond the free tier), `essentials` (AWS's default for new pools) or `plus`. Set explicitly on the pool; a change is made in place." },
+  logRetentionDays: { flags: '--log-retention-days <days>', help: "retention of the Lambda function's log group", default: '14', kind: 'string', key: 'logRetentionDays', config: 'number', recorded: true, rule: (r) => r.logRetentionDays,
+    doc: "Retention of the Lambda function's log group `/aws/lambda/<stack>-lambda`, created up front and deleted by `destroy`: one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, 90, ... 3653 days)." },
   m2mClient: { flags: '--m2m-client', help: 'also create a client_credentials app client (Cognito bills it monthly) so verify can test a token without the scope', kind: 'boolean', key: 'm2mClient', config: 'boolean', recorded: true,
     doc: 'Also create a `client_credentials` app client (Cognito bills such clients monthly: a warning is printed).' },
 } as const satisfies FieldTable;

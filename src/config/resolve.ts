@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { FLAG_OF, SETTING_FIELDS, longFlag, type FieldDef, type FieldTable, type GivenValues, type RawInputs } from './fields.js';
 import * as rules from './schema.js';
-import { DEFAULT_LOOPBACK_PORT, DEFAULT_RUNTIME, DEFAULT_SCOPE, TUTORIAL_CALLBACK, inputsSchema, password as passwordSchema, stackName, type Inputs, type Scope } from './schema.js';
+import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_LOOPBACK_PORT, DEFAULT_RUNTIME, DEFAULT_TIER, DEFAULT_SCOPE, TUTORIAL_CALLBACK, inputsSchema, password as passwordSchema, stackName, type Inputs, type Scope } from './schema.js';
 
 export { FLAG_OF, type GivenValues, type RawInputs };
 
@@ -77,6 +77,8 @@ export function resolveInputs({ flags, config, answers, recorded, domainDefault 
     email: pick('email'),
     loopbackPort: pick('loopbackPort') ?? DEFAULT_LOOPBACK_PORT,
     m2mClient: pick('m2mClient') || undefined,
+    tier: pick('tier') ?? DEFAULT_TIER,
+    logRetentionDays: pick('logRetentionDays') ?? DEFAULT_LOG_RETENTION_DAYS,
   };
   const inputs = validate(inputsSchema, data);
   return { ...inputs, domainPrefixGenerated: domainFromUser === undefined };

@@ -111,6 +111,18 @@ export const loopbackPort = z.coerce
 export const VERIFY_NOACCESS_SCOPE = { name: 'verify.noaccess', description: 'Grants nothing: cognito-scope-setup verify uses it to check that a token without the scope is refused' };
 export const verifyNoAccessScope = (inputs: { resourceServerId: string }): string => `${inputs.resourceServerId}/${VERIFY_NOACCESS_SCOPE.name}`;
 
+/** The user pool's feature plan (UserPoolTier); AWS's default for a new pool is Essentials, ours is Lite. */
+export const TIERS = ['lite', 'essentials', 'plus'] as const;
+export const DEFAULT_TIER = 'lite';
+export const tier = z.enum(TIERS, { error: 'must be lite, essentials or plus' });
+
+/** CloudWatch Logs' retention periods (PutRetentionPolicy's `Days` in AWS's model). */
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const DEFAULT_LOG_RETENTION_DAYS = 14;
+export const logRetentionDays = z.coerce
+  .number({ error: 'must be a number of days' })
+  .refine((v) => (RETENTION_DAYS as readonly number[]).includes(v), `must be one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')}`);
+
 /** The settings of a stack: everything `init` needs, none of it secret. */
 export const inputsSchema = z
   .object({
@@ -129,6 +141,9 @@ export const inputsSchema = z
     // Inputs type stays assignable from older literals; resolveInputs fills loopbackPort.
     loopbackPort: loopbackPort.optional(),
     m2mClient: z.boolean().optional(),
+    // Optional for the same reason; resolveInputs fills both (defaults lite and 14).
+    tier: tier.optional(),
+    logRetentionDays: logRetentionDays.optional(),
   })
   .superRefine((v, ctx) => {
     const seen = new Set<string>();

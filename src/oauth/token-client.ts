@@ -5,6 +5,7 @@
 import { CliError } from '../errors.js';
 import { startCallbackServer } from './callback-server.js';
 import { oauthState, pkcePair } from './pkce.js';
+import { untilLive, type UntilLiveOptions } from './propagation.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -70,22 +71,33 @@ export function unreachable(url: string, e: unknown): CliError {
 }
 
 /** POST to the token endpoint; a non-2xx answer becomes a CliError naming the OAuth error and its likely cause. */
-export async function requestToken(tokenUrl: string, client: ClientCredentials, params: Record<string, string>, fetchImpl: FetchLike = fetch): Promise<TokenResponse> {
-  let res: Response;
-  try {
-    res = await fetchImpl(tokenUrl, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
-        ...(client.clientSecret !== undefined ? { Authorization: basicAuthorization(client) } : {}),
-      },
-      body: new URLSearchParams(params).toString(),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (e) {
-    throw unreachable(tokenUrl, e);
-  }
+export async function requestToken(tokenUrl: string, client: ClientCredentials, params: Record<string, string>, fetchImpl: FetchLike = fetch, live: UntilLiveOptions = {}): Promise<TokenResponse> {
+  const post = async (): Promise<Response | { error: unknown }> => {
+    try {
+      return await fetchImpl(tokenUrl, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/json',
+          ...(client.clientSecret !== undefined ? { Authorization: basicAuthorization(client) } : {}),
+        },
+        body: new URLSearchParams(params).toString(),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      return { error };
+    }
+  };
+  // A new domain does not resolve, or answers 404, for up to a minute: wait that out.
+  const got = await untilLive(post, (r) => {
+    if ('error' in r) {
+      const code = (r.error as { cause?: { code?: string } })?.cause?.code;
+      return code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the Cognito domain does not resolve yet' : undefined;
+    }
+    return r.status === 404 ? 'the Cognito domain answers 404 (not live yet)' : undefined;
+  }, live);
+  if ('error' in got) throw unreachable(tokenUrl, got.error);
+  const res = got;
   const text = await res.text();
   let body: Record<string, unknown> = {};
   try {

@@ -10,12 +10,25 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import { withProgress } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import { TAG_KEY, assertOwned, tagsObject, type App } from './app.js';
 
 export interface ApiRecord extends Record<string, unknown> {
   id: string;
   rootResourceId: string;
+}
+
+/**
+ * The API's endpoint types as a list. AWS answers a list; the emulator answers a map after an
+ * EDGE -> REGIONAL patch (test/EMULATOR.md), and anything else counts as none rather than a crash.
+ */
+export function endpointTypes(api: RestApi): string[] {
+  const t = api.endpointConfiguration?.types as unknown;
+  if (Array.isArray(t)) return t.filter((x): x is string => typeof x === 'string');
+  if (typeof t === 'string') return [t];
+  if (t && typeof t === 'object') return Object.values(t as Record<string, unknown>).filter((x): x is string => typeof x === 'string');
+  return [];
 }
 
 async function rootResourceId(app: App, api: RestApi): Promise<string> {
@@ -69,7 +82,7 @@ export const apiStep: Step<App, ApiRecord> = {
       if (all.length) assertOwned(app, 'REST API', app.names.api, all[0]!.tags);
       return undefined;
     }
-    const types = api.endpointConfiguration?.types ?? [];
+    const types = endpointTypes(api);
     const changes: Change[] = [];
     if (!types.includes(app.inputs.endpointType)) changes.push({ field: 'endpointType', from: types.join(','), to: app.inputs.endpointType });
     const root = recorded && recorded.id === api.id && recorded.rootResourceId ? recorded.rootResourceId : await rootResourceId(app, api);
@@ -83,17 +96,21 @@ export const apiStep: Step<App, ApiRecord> = {
       what: `REST API ${app.names.api}`,
       note: ctx.note,
       find: () => findByName(app),
-      create: () => apigw.send(
-      new CreateRestApiCommand({
-        name: app.names.api,
-        description: 'Hello World API protected by a Cognito custom scope (cognito-scope-setup)',
-        endpointConfiguration: { types: [app.inputs.endpointType] },
-        tags: tagsObject(app),
-      }),
-    ),
+      // One CreateRestApi per 30 s per account (edge-optimized): the quota's budget and note are in src/aws/retry.ts.
+      create: () =>
+        withProgress(ctx.note, () =>
+          apigw.send(
+            new CreateRestApiCommand({
+              name: app.names.api,
+              description: 'Hello World API protected by a Cognito custom scope (cognito-scope-setup)',
+              endpointConfiguration: { types: [app.inputs.endpointType] },
+              tags: tagsObject(app),
+            }),
+          ),
+        ),
     });
     await ctx.checkpoint({ id: api.id! });
-    return { id: api.id!, rootResourceId: await rootResourceId(app, api) };
+    return { id: api.id!, rootResourceId: await withProgress(ctx.note, () => rootResourceId(app, api)) };
   },
   async update(ctx, live) {
     const apigw = await ctx.app.aws.apigw();
@@ -110,6 +127,7 @@ export const apiStep: Step<App, ApiRecord> = {
   },
   async delete(ctx, record) {
     const apigw = await ctx.app.aws.apigw();
-    await ignoreNotFound(apigw.send(new DeleteRestApiCommand({ restApiId: record.id })));
+    // One DeleteRestApi per 30 s per account: the quota's budget and note are in src/aws/retry.ts.
+    await withProgress(ctx.note, () => ignoreNotFound(apigw.send(new DeleteRestApiCommand({ restApiId: record.id }))));
   },
 };

@@ -5,6 +5,11 @@ import { NotOwned } from '../engine/errors.js';
 import type { StepContext } from '../engine/types.js';
 
 export const TAG_KEY = 'cognito-scope-setup:stack';
+/**
+ * On account-global resources (IAM) only: the region of the stack that owns it. IAM names are
+ * global to the account, so the same stack name in two regions must never share or delete one role.
+ */
+export const REGION_TAG_KEY = 'cognito-scope-setup:region';
 
 export interface Names {
   role: string;
@@ -17,9 +22,14 @@ export interface Names {
   permissionSid: string;
 }
 
-export function namesFor(stack: string): Names {
+/**
+ * Every name derives from the stack name. The IAM role is global to the account, so its name
+ * carries the region too (at most 32 + 1 + 14 + 12 = 59 of IAM's 64 characters); roles of stacks
+ * created before that keep their recorded name (src/steps/role.ts).
+ */
+export function namesFor(stack: string, region: string): Names {
   return {
-    role: `${stack}-lambda-role`,
+    role: `${stack}-${region}-lambda-role`,
     function: `${stack}-lambda`,
     api: `${stack}-api`,
     userPool: `${stack}-user-pool`,

@@ -94,7 +94,17 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
         for (const arn of c.from as string[]) if (arn !== pool.arn) ops.push({ op: 'remove', path: '/providerARNs', value: arn });
       }
     }
-    if (ops.length) await apigw.send(new UpdateAuthorizerCommand({ restApiId: api.id, authorizerId: live.record.id, patchOperations: ops }));
+    if (!ops.length) return live.record;
+    const out = await apigw.send(new UpdateAuthorizerCommand({ restApiId: api.id, authorizerId: live.record.id, patchOperations: ops }));
+    // Check the answer: AWS edits the list one ARN per operation; ministack 1.5.33 turns `add` into
+    // a string and `remove` into no list at all (test/EMULATOR.md), and such an authorizer never
+    // converges. Then the authorizer is made again pointing at the pool, and the method that
+    // follows picks up its new id (never expected on AWS).
+    if (live.changes.some((c) => c.field === 'providerARNs') && !(Array.isArray(out.providerARNs) && sameSet(out.providerARNs, [pool.arn]))) {
+      ctx.note(`UpdateAuthorizer answered providerARNs ${JSON.stringify(out.providerARNs ?? null)}, not [${pool.arn}]: re-creating the authorizer`);
+      await authorizerStep.delete(ctx, live.record);
+      return authorizerStep.create(ctx);
+    }
     return live.record;
   },
   async delete(ctx, record) {

@@ -70,33 +70,79 @@ async function findByName(app: App, poolId: string, name: string): Promise<UserP
   return first ? describe(app, poolId, first) : undefined;
 }
 
-/** Every writable field of a live client: UpdateUserPoolClient resets what it is not given. */
+/** A member's rule in AWS's model (botocore cognito-idp 2016-04-18, UpdateUserPoolClientRequest). */
+type Rule =
+  | { type: 'string'; min?: number; max?: number; pattern?: RegExp; enum?: readonly string[] }
+  | { type: 'integer'; min: number; max: number }
+  | { type: 'boolean' }
+  | { type: 'list'; min?: number; max?: number; item: Rule }
+  | { type: 'structure'; valid: (v: Record<string, unknown>) => boolean };
+
+const URL_TYPE: Rule = { type: 'string', min: 1, max: 1024, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u };
+const UNIT = ['seconds', 'minutes', 'hours', 'days'];
+
+/**
+ * Exactly the writable members of UpdateUserPoolClient in AWS's current model (botocore
+ * cognito-idp 2016-04-18: UpdateUserPoolClientRequest minus the two ids), each with its model
+ * rule. test/unit/steps/client-model.test.ts checks this table against botocore's model, so a
+ * member AWS adds later shows up there instead of being reset silently.
+ */
+export const UPDATE_CLIENT_MEMBERS = {
+  ClientName: { type: 'string', min: 1, max: 128, pattern: /^[\w\s+=,.@-]+$/u },
+  RefreshTokenValidity: { type: 'integer', min: 0, max: 315360000 },
+  AccessTokenValidity: { type: 'integer', min: 1, max: 86400 },
+  IdTokenValidity: { type: 'integer', min: 1, max: 86400 },
+  TokenValidityUnits: { type: 'structure', valid: (v) => Object.entries(v).every(([k, x]) => ['AccessToken', 'IdToken', 'RefreshToken'].includes(k) && (x === undefined || UNIT.includes(String(x)))) },
+  ReadAttributes: { type: 'list', item: { type: 'string', min: 1, max: 2048 } },
+  WriteAttributes: { type: 'list', item: { type: 'string', min: 1, max: 2048 } },
+  ExplicitAuthFlows: { type: 'list', item: { type: 'string', enum: ['ADMIN_NO_SRP_AUTH', 'CUSTOM_AUTH_FLOW_ONLY', 'USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH'] } },
+  SupportedIdentityProviders: { type: 'list', item: { type: 'string', min: 1, max: 32, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+$/u } },
+  CallbackURLs: { type: 'list', min: 0, max: 100, item: URL_TYPE },
+  LogoutURLs: { type: 'list', min: 0, max: 100, item: URL_TYPE },
+  DefaultRedirectURI: URL_TYPE,
+  AllowedOAuthFlows: { type: 'list', min: 0, max: 3, item: { type: 'string', enum: ['code', 'implicit', 'client_credentials'] } },
+  AllowedOAuthScopes: { type: 'list', max: 50, item: { type: 'string', min: 1, max: 256, pattern: /^[\x21\x23-\x5B\x5D-\x7E]+$/ } },
+  AllowedOAuthFlowsUserPoolClient: { type: 'boolean' },
+  AnalyticsConfiguration: { type: 'structure', valid: (v) => typeof v.ApplicationId === 'string' || typeof v.ApplicationArn === 'string' },
+  PreventUserExistenceErrors: { type: 'string', enum: ['LEGACY', 'ENABLED'] },
+  EnableTokenRevocation: { type: 'boolean' },
+  EnablePropagateAdditionalUserContextData: { type: 'boolean' },
+  AuthSessionValidity: { type: 'integer', min: 3, max: 15 },
+  RefreshTokenRotation: { type: 'structure', valid: (v) => v.Feature === 'ENABLED' || v.Feature === 'DISABLED' },
+} as const satisfies Record<string, Rule>;
+
+/** Is a value set, and valid by its model rule? (Describe answers are not update requests: an empty DefaultRedirectURI is refused by AWS.) */
+export function validByModel(rule: Rule, v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  switch (rule.type) {
+    case 'string':
+      if (typeof v !== 'string') return false;
+      if (rule.min !== undefined && [...v].length < rule.min) return false;
+      if (rule.max !== undefined && [...v].length > rule.max) return false;
+      if (rule.enum && !rule.enum.includes(v)) return false;
+      return !rule.pattern || rule.pattern.test(v);
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v) && v >= rule.min && v <= rule.max;
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'list':
+      return Array.isArray(v) && (rule.min === undefined || v.length >= rule.min) && (rule.max === undefined || v.length <= rule.max) && v.every((x) => validByModel(rule.item, x));
+    case 'structure':
+      return typeof v === 'object' && !Array.isArray(v) && rule.valid(v as Record<string, unknown>);
+  }
+}
+
+/**
+ * The update request for a live client: UpdateUserPoolClient resets every member it is not given,
+ * so each writable member of the model is copied back, but only when it is set and valid (a
+ * member that is unset or invalid in the Describe answer is left out, which resets it to what it
+ * already is: unset).
+ */
 export function fullUpdate(live: UserPoolClientType): UpdateUserPoolClientCommandInput {
-  return {
-    UserPoolId: live.UserPoolId,
-    ClientId: live.ClientId,
-    ClientName: live.ClientName,
-    RefreshTokenValidity: live.RefreshTokenValidity,
-    AccessTokenValidity: live.AccessTokenValidity,
-    IdTokenValidity: live.IdTokenValidity,
-    TokenValidityUnits: live.TokenValidityUnits,
-    ReadAttributes: live.ReadAttributes,
-    WriteAttributes: live.WriteAttributes,
-    ExplicitAuthFlows: live.ExplicitAuthFlows,
-    SupportedIdentityProviders: live.SupportedIdentityProviders,
-    CallbackURLs: live.CallbackURLs,
-    LogoutURLs: live.LogoutURLs,
-    DefaultRedirectURI: live.DefaultRedirectURI,
-    AllowedOAuthFlows: live.AllowedOAuthFlows,
-    AllowedOAuthScopes: live.AllowedOAuthScopes,
-    AllowedOAuthFlowsUserPoolClient: live.AllowedOAuthFlowsUserPoolClient,
-    AnalyticsConfiguration: live.AnalyticsConfiguration,
-    PreventUserExistenceErrors: live.PreventUserExistenceErrors,
-    EnableTokenRevocation: live.EnableTokenRevocation,
-    EnablePropagateAdditionalUserContextData: live.EnablePropagateAdditionalUserContextData,
-    AuthSessionValidity: live.AuthSessionValidity,
-    RefreshTokenRotation: live.RefreshTokenRotation,
-  };
+  const input: Record<string, unknown> = { UserPoolId: live.UserPoolId, ClientId: live.ClientId };
+  const from = live as Record<string, unknown>;
+  for (const [k, rule] of Object.entries(UPDATE_CLIENT_MEMBERS) as [string, Rule][]) if (validByModel(rule, from[k])) input[k] = from[k];
+  return input as unknown as UpdateUserPoolClientCommandInput;
 }
 
 export interface AppClientSpec {
@@ -176,7 +222,7 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
       // Read-modify-write: UpdateUserPoolClient resets every field it is not given.
       const input = { ...fullUpdate(current), ...want };
       // A default redirect set by hand must stay one of the callback URLs, or Cognito refuses the update.
-      if (want.CallbackURLs && input.DefaultRedirectURI && !want.CallbackURLs.includes(input.DefaultRedirectURI)) input.DefaultRedirectURI = undefined;
+      if (want.CallbackURLs && input.DefaultRedirectURI && !want.CallbackURLs.includes(input.DefaultRedirectURI)) delete input.DefaultRedirectURI;
       await cognito.send(new UpdateUserPoolClientCommand(input));
       return live.record;
     },

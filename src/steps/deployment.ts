@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { CreateDeploymentCommand, DeleteStageCommand, GetDeploymentsCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import { withProgress } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App } from './app.js';
 import type { ApiRecord } from './api.js';
@@ -67,7 +68,8 @@ export const deploymentStep: Step<App, DeploymentRecord> = {
         }
         return undefined;
       },
-      create: () => apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: app.inputs.stage, description })),
+      // One CreateDeployment per 5 s per account: the quota's budget and note are in src/aws/retry.ts.
+      create: () => withProgress(ctx.note, () => apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: app.inputs.stage, description }))),
     });
     return { id: app.inputs.stage, deploymentId: out.id!, fingerprint: method.fingerprint };
   },

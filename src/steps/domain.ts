@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CliError } from '../errors.js';
 import { createOrAdopt } from '../aws/create.js';
-import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
+import { ignoreNotFound, isDomainAttached, isDomainTaken, orAbsent } from '../aws/errors.js';
 import type { Step } from '../engine/types.js';
 import type { App } from './app.js';
 import type { UserPoolRecord } from './user-pool.js';
@@ -26,6 +26,22 @@ async function domainOwner(app: App, prefix: string): Promise<string | undefined
 
 /** The pool a read of this run found the domain on, by the record it returned (never in state). */
 const owners = new WeakMap<DomainRecord, string>();
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Right after DeleteUserPoolDomain the pool may still count as having one for a moment: wait that out (up to 60 s). */
+async function createAfterDelete(ctx: Parameters<Step<App, DomainRecord>['create']>[0]): Promise<DomainRecord> {
+  const start = Date.now();
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await domainStep.create(ctx);
+    } catch (e) {
+      if (!isDomainAttached(e) || Date.now() - start + delay > 60_000) throw e;
+      ctx.note('waiting for Cognito to release the old domain');
+      await sleep(delay);
+    }
+  }
+}
 
 export const domainStep: Step<App, DomainRecord> = {
   key: 'domain',
@@ -76,9 +92,10 @@ export const domainStep: Step<App, DomainRecord> = {
         if (owner && owner !== pool.id) throw taken(answer);
         return owner ? true : undefined;
       },
+      // Only "this prefix is taken" means the domain may exist (ours or someone else's); any other
+      // InvalidParameterException, even one that mentions "domain", is reported as it is.
       exists: (e) => {
-        const msg = (e as Error).message ?? '';
-        const exists = /already (associated|exists)/i.test(msg) || (errorName(e) === 'InvalidParameterException' && /domain/i.test(msg));
+        const exists = isDomainTaken(e) || /already exists/i.test((e as Error).message ?? '');
         if (exists) answer = e;
         return exists;
       },
@@ -99,7 +116,19 @@ export const domainStep: Step<App, DomainRecord> = {
       throw new CliError('DOMAIN_TAKEN', `The domain prefix "${app.inputs.domainPrefix}" is already used by another user pool (prefixes are unique per region across all AWS accounts). The current domain "${live.record.id}" was kept.`, 'Pick another one with --domain-prefix, then run init again.', 1);
     }
     await domainStep.delete(ctx, live.record);
-    return domainStep.create(ctx);
+    try {
+      return await createAfterDelete(ctx);
+    } catch (e) {
+      // Never leave the pool without a domain: put the old prefix back, then report what failed.
+      try {
+        const cognito = await app.aws.cognito();
+        await cognito.send(new CreateUserPoolDomainCommand({ Domain: live.record.id, UserPoolId: pool.id, ManagedLoginVersion: 1 }));
+        ctx.note(`the new domain could not be created; the old domain "${live.record.id}" was put back`);
+      } catch {
+        ctx.note(`the new domain could not be created, and the old domain "${live.record.id}" could not be put back: run init again`);
+      }
+      throw e;
+    }
   },
   async delete(ctx, record) {
     const pool = ctx.get<UserPoolRecord>('userPool');

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CliError } from '../errors.js';
 import { createOrAdopt } from '../aws/create.js';
-import { ignoreNotFound, orAbsent, retryIamPropagation } from '../aws/errors.js';
+import { ignoreNotFound, orAbsent } from '../aws/errors.js';
+import { withProgress } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import { afterCreate, assertOwned, tagsObject } from './app.js';
 import type { App } from './app.js';
@@ -131,23 +132,24 @@ export const functionStep: Step<App, FunctionRecord> = {
         assertOwned(app, 'Lambda function', app.names.function, got.Tags);
         return got.Configuration;
       },
-      create: () => retryIamPropagation(
-      () =>
-        lambda.send(
-          new CreateFunctionCommand({
-            FunctionName: app.names.function,
-            Runtime: app.inputs.runtime as never,
-            Role: role.arn,
-            Handler: code.handler,
-            Code: { ZipFile: code.zip },
-            Description: 'Hello World (cognito-scope-setup)',
-            Timeout: 10,
-            MemorySize: 128,
-            Tags: tagsObject(app),
-          }),
+      // A new role cannot be assumed by Lambda for a while: the per-operation policy (src/aws/retry.ts)
+      // retries CreateFunction on that answer for up to 5 minutes, with a countdown note.
+      create: () =>
+        withProgress(ctx.note, () =>
+          lambda.send(
+            new CreateFunctionCommand({
+              FunctionName: app.names.function,
+              Runtime: app.inputs.runtime as never,
+              Role: role.arn,
+              Handler: code.handler,
+              Code: { ZipFile: code.zip },
+              Description: 'Hello World (cognito-scope-setup)',
+              Timeout: 10,
+              MemorySize: 128,
+              Tags: tagsObject(app),
+            }),
+          ),
         ),
-      (ms) => ctx.note(`waiting for the new IAM role to propagate to Lambda (${Math.round(ms / 1000)} s)`),
-    ),
     });
     const since = Date.now();
     const record = { id: app.names.function, arn: out.FunctionArn! };
@@ -166,8 +168,8 @@ export const functionStep: Step<App, FunctionRecord> = {
     const fields = new Set(live.changes.map((c) => c.field));
     const FunctionName = live.record.id;
     if (fields.has('runtime') || fields.has('handler') || fields.has('role')) {
-      await lambda.send(
-        new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.get<RoleRecord>('role')!.arn }),
+      await withProgress(ctx.note, () =>
+        lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.get<RoleRecord>('role')!.arn })),
       );
       await waitUntilReady(lambda, FunctionName, 'updated', { since: Date.now() });
     }

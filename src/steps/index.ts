@@ -9,6 +9,7 @@ import { clientStep } from './client.js';
 import { deploymentStep } from './deployment.js';
 import { domainStep } from './domain.js';
 import { functionStep } from './function.js';
+import { logGroupStep } from './log-group.js';
 import { m2mClientStep } from './m2m-client.js';
 import { methodStep } from './method.js';
 import { permissionStep } from './permission.js';
@@ -20,6 +21,7 @@ import { userStep } from './user.js';
 export const STEPS: readonly Step<App, any>[] = [
   roleStep,
   functionStep,
+  logGroupStep,
   apiStep,
   userPoolStep,
   domainStep,

@@ -16,7 +16,8 @@ import {
 import { createOrAdopt } from '../aws/create.js';
 import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Step } from '../engine/types.js';
-import { afterCreate, assertOwned, tagsList, type App } from './app.js';
+import { NotOwned } from '../engine/errors.js';
+import { REGION_TAG_KEY, afterCreate, assertOwned, tagsList, type App } from './app.js';
 
 export const TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
@@ -29,15 +30,32 @@ export interface RoleRecord extends Record<string, unknown> {
   arn: string;
 }
 
-/** The role by its name, when it is ours (a same-named role of someone else's: NotOwned). */
-async function ownedRole(app: App): Promise<Role | undefined> {
+/**
+ * IAM is global to the account: a role carries its stack's region in its name and in the
+ * REGION_TAG_KEY tag. A role tagged for another region is never ours here. A role from before the
+ * region was part of the name (`<stack>-lambda-role`, no region tag) is used only when this
+ * region's state recorded it, so a second region never adopts (or destroys) the first one's.
+ */
+function assertRegion(app: App, name: string, tags: Record<string, string | undefined>, recorded: boolean): void {
+  const region = tags[REGION_TAG_KEY];
+  if (region === app.region || (region === undefined && recorded)) return;
+  // IAM roles are global to the account: a role of this stack in another region is not ours here.
+  throw new NotOwned({ kind: 'IAM role', name, region: app.region }, app.stack, { key: REGION_TAG_KEY, ...(region === undefined ? {} : { value: region }) });
+}
+
+/**
+ * The role by its name (the recorded one, else this region's), when it is ours in this region
+ * (a same-named role of someone else's, or of this stack in another region: NotOwned).
+ */
+async function ownedRole(app: App, name: string, recorded: boolean): Promise<Role | undefined> {
   const iam = await app.aws.iam();
-  const name = app.names.role;
   const got = await orAbsent(iam.send(new GetRoleCommand({ RoleName: name })));
   if (!got?.Role) return undefined;
   let tags = got.Role.Tags;
   if (!tags) tags = (await iam.send(new ListRoleTagsCommand({ RoleName: name }))).Tags;
-  assertOwned(app, 'IAM role', name, Object.fromEntries((tags ?? []).map((t) => [t.Key!, t.Value])));
+  const tagMap = Object.fromEntries((tags ?? []).map((t) => [t.Key!, t.Value]));
+  assertOwned(app, 'IAM role', name, tagMap);
+  assertRegion(app, name, tagMap, recorded);
   return got.Role;
 }
 
@@ -70,13 +88,15 @@ export const roleStep: Step<App, RoleRecord> = {
   // IAM deletes a role that a function still names (the function just cannot run): destroy need
   // not wait for DeleteFunction before it detaches the policies and deletes the role.
   deleteAlongsideDependents: true,
-  async read(ctx) {
+  async read(ctx, recorded) {
     const { app } = ctx;
     const iam = await app.aws.iam();
-    const name = app.names.role;
+    // The recorded name first: a stack created before the region was in the name keeps its role
+    // (so no state migration is needed).
+    const name = recorded?.id ?? app.names.role;
     // The policy lists go out with GetRole: destroy deletes from what this read saw.
     const [role, attached, inline] = await Promise.all([
-      ownedRole(app),
+      ownedRole(app, name, recorded?.id === name),
       orAbsent(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))),
       orAbsent(iam.send(new ListRolePoliciesCommand({ RoleName: name }))),
     ]);
@@ -94,13 +114,13 @@ export const roleStep: Step<App, RoleRecord> = {
     const { value: arn } = await createOrAdopt({
       what: `IAM role ${app.names.role}`,
       note: ctx.note,
-      find: async () => (await ownedRole(app))?.Arn,
+      find: async () => (await ownedRole(app, app.names.role, false))?.Arn,
       create: async () => (await iam.send(
       new CreateRoleCommand({
         RoleName: app.names.role,
         AssumeRolePolicyDocument: TRUST_POLICY,
-        Description: `Execution role of ${app.names.function} (cognito-scope-setup)`,
-        Tags: tagsList(app),
+        Description: `Execution role of ${app.names.function} in ${app.region} (cognito-scope-setup)`,
+        Tags: [...tagsList(app), { Key: REGION_TAG_KEY, Value: app.region }],
       }),
     )).Role!.Arn!,
     });

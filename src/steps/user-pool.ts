@@ -4,17 +4,50 @@ import {
   DeleteUserPoolCommand,
   DescribeUserPoolCommand,
   ListUserPoolsCommand,
+  UpdateUserPoolCommand,
+  type UpdateUserPoolCommandInput,
+  type UserPoolTierType,
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { DEFAULT_TIER } from '../config/schema.js';
 import { CliError } from '../errors.js';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
-import type { Step } from '../engine/types.js';
+import type { Change, Step } from '../engine/types.js';
 import { TAG_KEY, assertOwned, tagsObject, type App } from './app.js';
 
 export interface UserPoolRecord extends Record<string, unknown> {
   id: string;
   arn: string;
+}
+
+/** The pool's feature plan (--tier, default lite): set explicitly, since AWS's default for a new pool is Essentials. */
+export const tierOf = (app: App): UserPoolTierType => (app.inputs.tier ?? DEFAULT_TIER).toUpperCase() as UserPoolTierType;
+
+/**
+ * The members of UpdateUserPool (botocore cognito-idp 2016-04-18 UpdateUserPoolRequest, minus the
+ * id) by the name DescribeUserPool answers them under: UpdateUserPool resets every member it is
+ * not given, so a change of tier copies the rest back, each only when set.
+ */
+const UPDATE_POOL_MEMBERS: Record<string, string> = {
+  Policies: 'Policies', DeletionProtection: 'DeletionProtection', LambdaConfig: 'LambdaConfig', AutoVerifiedAttributes: 'AutoVerifiedAttributes',
+  SmsVerificationMessage: 'SmsVerificationMessage', EmailVerificationMessage: 'EmailVerificationMessage', EmailVerificationSubject: 'EmailVerificationSubject',
+  VerificationMessageTemplate: 'VerificationMessageTemplate', SmsAuthenticationMessage: 'SmsAuthenticationMessage', UserAttributeUpdateSettings: 'UserAttributeUpdateSettings',
+  MfaConfiguration: 'MfaConfiguration', DeviceConfiguration: 'DeviceConfiguration', EmailConfiguration: 'EmailConfiguration', SmsConfiguration: 'SmsConfiguration',
+  UserPoolTags: 'UserPoolTags', AdminCreateUserConfig: 'AdminCreateUserConfig', UserPoolAddOns: 'UserPoolAddOns', AccountRecoverySetting: 'AccountRecoverySetting',
+  PoolName: 'Name', UserPoolTier: 'UserPoolTier', KeyConfiguration: 'KeyConfiguration', IssuerConfiguration: 'IssuerConfiguration',
+};
+
+const isSet = (v: unknown): boolean =>
+  v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
+
+/** A full UpdateUserPool request from a Describe answer, with the tier asked for. */
+export function fullPoolUpdate(live: UserPoolType, tier: UserPoolTierType): UpdateUserPoolCommandInput {
+  const input: Record<string, unknown> = { UserPoolId: live.Id };
+  const from = live as Record<string, unknown>;
+  for (const [member, described] of Object.entries(UPDATE_POOL_MEMBERS)) if (isSet(from[described])) input[member] = from[described];
+  input.UserPoolTier = tier;
+  return input as unknown as UpdateUserPoolCommandInput;
 }
 
 async function describe(app: App, id: string): Promise<UserPoolType | undefined> {
@@ -67,7 +100,11 @@ export const userPoolStep: Step<App, UserPoolRecord> = {
       if (foreign) assertOwned(app, 'user pool', app.names.userPool, foreign.UserPoolTags);
       return undefined;
     }
-    return { record: recordOf(app, pool), changes: [], adopted: recorded?.id !== pool.Id, ...(ours.length ? { extras: ours.map((p) => recordOf(app, p)) } : {}) };
+    const changes: Change[] = [];
+    // A pool that answers no tier is on AWS's default plan, Essentials.
+    const tier = pool.UserPoolTier ?? 'ESSENTIALS';
+    if (tier !== tierOf(app)) changes.push({ field: 'tier', from: tier.toLowerCase(), to: tierOf(app).toLowerCase() });
+    return { record: recordOf(app, pool), changes, adopted: recorded?.id !== pool.Id, ...(ours.length ? { extras: ours.map((p) => recordOf(app, p)) } : {}) };
   },
   async create(ctx) {
     const { app } = ctx;
@@ -85,11 +122,21 @@ export const userPoolStep: Step<App, UserPoolRecord> = {
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
         UsernameConfiguration: { CaseSensitive: false },
         DeletionProtection: 'INACTIVE',
+        UserPoolTier: tierOf(app),
         UserPoolTags: tagsObject(app),
       }),
     )).UserPool!,
     });
     return recordOf(app, pool);
+  },
+  async update(ctx, live) {
+    // Only the tier is converged in place; UpdateUserPool resets what it is not given: read, modify, write.
+    const { app } = ctx;
+    const current = await describe(app, live.record.id);
+    if (!current) return userPoolStep.create(ctx);
+    const cognito = await app.aws.cognito();
+    await cognito.send(new UpdateUserPoolCommand(fullPoolUpdate(current, tierOf(app))));
+    return live.record;
   },
   async delete(ctx, record) {
     const cognito = await ctx.app.aws.cognito();

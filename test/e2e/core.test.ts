@@ -59,7 +59,7 @@ describe('init / status / destroy against the emulator', () => {
     });
     expect(init.outputs.userPoolId).toBeTruthy();
     expect(init.outputs.clientId).toBeTruthy();
-    expect(init.steps.map((s: any) => s.action)).toEqual(Array(12).fill('created'));
+    expect(init.steps.map((s: any) => s.action)).toEqual(Array(13).fill('created'));
     // Progress went to stderr, never to stdout.
     expect(r.stderr).toMatch(/Lambda function: created/);
   });
@@ -148,7 +148,7 @@ describe('init / status / destroy against the emulator', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = r.json();
     expect(doc.inSync).toBe(true);
-    expect(doc.resources).toHaveLength(12);
+    expect(doc.resources).toHaveLength(13);
     expect(doc.resources.every((x: any) => x.state === 'ok' && x.id)).toBe(true);
     expect(proxy.writes()).toEqual([]);
   });
@@ -178,7 +178,7 @@ describe('init / status / destroy against the emulator', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = r.json();
     expect(doc.remaining).toEqual([]);
-    expect(doc.deleted).toHaveLength(12);
+    expect(doc.deleted).toHaveLength(13);
     expect(existsSync(join(stateDir, `${stack}.json`))).toBe(false);
     const inv = await inventory(endpoint, stack);
     expect(inv).toMatchObject({ roles: 0, functions: 0, apis: 0, pools: 0, clients: 0, authorizers: 0, stages: [], users: [], domains: [] });

@@ -55,7 +55,7 @@ function faultSuite(name: string, kinds: FaultKind[], rate: number, seed: number
       const r = await runCli(initArgs(stack, proxy.endpoint), { env, input: PASSWORD + '\n' });
       report.push(`init: ${summary(proxy)}`);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.json().steps.map((s: { action: string }) => s.action)).toEqual(Array(12).fill('created'));
+      expect(r.json().steps.map((s: { action: string }) => s.action)).toEqual(Array(13).fill('created'));
       // The faults really happened, in more than one service.
       expect(proxy.injected.length).toBeGreaterThanOrEqual(4);
       expect(new Set(proxy.injected.map((f) => f.service)).size).toBeGreaterThanOrEqual(2);

@@ -196,10 +196,10 @@ describe('resources with our name but without our tag', () => {
     {
       kind: 'IAM role',
       key: 'role',
-      name: (s) => `${s}-lambda-role`,
+      name: (s) => `${s}-us-east-1-lambda-role`,
       create: async (s) => {
-        await aws.iam.send(new CreateRoleCommand({ RoleName: `${s}-lambda-role`, AssumeRolePolicyDocument: foreignRolePolicy, Description: 'not ours' }));
-        return `${s}-lambda-role`;
+        await aws.iam.send(new CreateRoleCommand({ RoleName: `${s}-us-east-1-lambda-role`, AssumeRolePolicyDocument: foreignRolePolicy, Description: 'not ours' }));
+        return `${s}-us-east-1-lambda-role`;
       },
       snapshot: async (_s, id) => {
         const role = (await aws.iam.send(new GetRoleCommand({ RoleName: id }))).Role!;
@@ -218,7 +218,16 @@ describe('resources with our name but without our tag', () => {
       create: async (s) => {
         const role = await aws.iam.send(new CreateRoleCommand({ RoleName: `${s}-other-role`, AssumeRolePolicyDocument: foreignRolePolicy }));
         const code = lambdaCode('python3.13');
-        await aws.lambda.send(new CreateFunctionCommand({ FunctionName: `${s}-lambda`, Runtime: 'python3.12', Role: role.Role!.Arn!, Handler: code.handler, Code: { ZipFile: code.zip }, Description: 'not ours' }));
+        // As on AWS (enforced by the strict-AWS layer), a new role cannot be assumed by Lambda at once: retry like any AWS client must.
+        for (let tries = 0; ; tries++) {
+          try {
+            await aws.lambda.send(new CreateFunctionCommand({ FunctionName: `${s}-lambda`, Runtime: 'python3.12', Role: role.Role!.Arn!, Handler: code.handler, Code: { ZipFile: code.zip }, Description: 'not ours' }));
+            break;
+          } catch (e) {
+            if (tries > 100 || !/cannot be assumed/.test((e as Error).message)) throw e;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
         return `${s}-lambda`;
       },
       snapshot: async (_s, id) => {

@@ -1,5 +1,6 @@
 // Changes made behind the tool's back: resources deleted by hand are recreated by init and
 // reported as already gone by destroy; a deleted state file is rebuilt by init through adoption.
+import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteAuthorizerCommand, DeleteMethodCommand, DeleteRestApiCommand } from '@aws-sdk/client-api-gateway';
 import { AdminDeleteUserCommand, DeleteUserPoolClientCommand, DeleteUserPoolCommand, DeleteUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteRoleCommand, DetachRolePolicyCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
@@ -88,11 +89,12 @@ describe('resources deleted by hand', () => {
     await aws.apigw.send(new DeleteRestApiCommand({ restApiId: out.restApiId }));
     await aws.cognito.send(new DeleteUserPoolDomainCommand({ UserPoolId: out.userPoolId, Domain: `${s}-login` }));
     await aws.cognito.send(new DeleteUserPoolCommand({ UserPoolId: out.userPoolId }));
-    const roleName = `${s}-lambda-role`;
+    const roleName = `${s}-us-east-1-lambda-role`;
     for (const p of (await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? []) {
       await aws.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: p.PolicyArn }));
     }
     await aws.iam.send(new DeleteRoleCommand({ RoleName: roleName }));
+    await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: `/aws/lambda/${out.functionName}` }));
     const d = await runCli(['destroy', '--yes', '--json', '--stack', s], { env: e });
     expect(d.code, d.stderr).toBe(0);
     expect(d.json()).toMatchObject({ deleted: [], remaining: [] });

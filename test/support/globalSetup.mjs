@@ -16,6 +16,7 @@
  * (its path is printed at teardown).
  */
 import { ensureMinistack, startMinistack } from './ministack.mjs';
+import { startStrictAws } from './strict-aws.ts';
 
 /**
  * @param {{ provide: (key: string, value: unknown) => void }} project vitest's TestProject
@@ -25,10 +26,22 @@ export default async function setup(project) {
   await ensureMinistack();
   const ms = await startMinistack();
   process.stderr.write(`[ministack] ${ms.endpoint} ready in ${ms.startupMs} ms (log: ${ms.logFile})\n`);
-  project.provide('emulatorEndpoint', ms.endpoint);
-  process.env.CSS_EMULATOR_ENDPOINT = ms.endpoint;
+  // Every test talks to the emulator through the strict-AWS layer (test/support/strict-aws.ts).
+  const strict = await startStrictAws(ms.endpoint);
+  process.stderr.write(`[strict-aws] ${strict.endpoint} in front of ${ms.endpoint}\n`);
+  project.provide('emulatorEndpoint', strict.endpoint);
+  project.provide('ministackEndpoint', ms.endpoint);
+  process.env.CSS_EMULATOR_ENDPOINT = strict.endpoint;
   return async () => {
     delete process.env.CSS_EMULATOR_ENDPOINT;
+    await strict.close();
     await ms.stop();
+    process.stderr.write(`[strict-aws] AWS rules that fired: ${JSON.stringify(strict.fired)}\n`);
+    if (strict.violations.length) {
+      // vitest only logs a teardown error ("error during close") and would still exit 0: fail the run.
+      process.exitCode = 1;
+      const lines = strict.violations.map((v) => `  ${v.service} ${v.operation}: ${v.problems.join('; ')}`);
+      throw new Error(`strict-aws: ${strict.violations.length} request(s) broke AWS's service models:\n${lines.join('\n')}`);
+    }
   };
 }

@@ -10,21 +10,26 @@ import {
   ListUserPoolsCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 
-export function sdkClients(endpoint: string, region = 'us-east-1') {
-  const cfg = { endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+/** accessKeyId: a 12-digit key is its own account on the emulator. */
+export function sdkClients(endpoint: string, region = 'us-east-1', accessKeyId = 'test') {
+  const cfg = { endpoint, region, credentials: { accessKeyId, secretAccessKey: 'test' } };
   return {
     iam: new IAMClient(cfg),
     lambda: new LambdaClient(cfg),
     apigw: new APIGatewayClient(cfg),
     cognito: new CognitoIdentityProviderClient(cfg),
+    logs: new CloudWatchLogsClient(cfg),
   };
 }
 
 export interface Inventory {
   roles: number;
+  /** Log groups named /aws/lambda/<stack>-lambda. */
+  logGroups: number;
   functions: number;
   apis: number;
   authorizers: number;
@@ -43,9 +48,9 @@ export interface Inventory {
   ids: { roles: string[]; functions: string[]; apis: string[]; authorizers: string[]; pools: string[]; clients: string[] };
 }
 
-export async function inventory(endpoint: string, stack: string): Promise<Inventory> {
-  const c = sdkClients(endpoint);
-  const roles = (await c.iam.send(new ListRolesCommand({ MaxItems: 1000 }))).Roles?.filter((r) => r.RoleName === `${stack}-lambda-role`) ?? [];
+export async function inventory(endpoint: string, stack: string, region = 'us-east-1', accessKeyId = 'test'): Promise<Inventory> {
+  const c = sdkClients(endpoint, region, accessKeyId);
+  const roles = (await c.iam.send(new ListRolesCommand({ MaxItems: 1000 }))).Roles?.filter((r) => r.RoleName === `${stack}-${region}-lambda-role` || r.RoleName === `${stack}-lambda-role`) ?? [];
   const functions = (await c.lambda.send(new ListFunctionsCommand({ MaxItems: 1000 }))).Functions?.filter((f) => f.FunctionName === `${stack}-lambda`) ?? [];
   const apis = (await c.apigw.send(new GetRestApisCommand({ limit: 500 }))).items?.filter((a) => a.name === `${stack}-api`) ?? [];
   let authorizers = 0;
@@ -87,8 +92,9 @@ export async function inventory(endpoint: string, stack: string): Promise<Invent
     users.push(...listed.map((u) => u.Username!));
     userStatuses.push(...listed.map((u) => u.UserStatus ?? ''));
   }
+  const logGroups = (await c.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${stack}-lambda` }))).logGroups?.filter((g) => g.logGroupName === `/aws/lambda/${stack}-lambda`) ?? [];
   return {
-    roles: roles.length, functions: functions.length, apis: apis.length, authorizers, methodsWithScopes, stages, pools: pools.length, domains, resourceServers, clients, users, userStatuses, deployments,
+    roles: roles.length, logGroups: logGroups.length, functions: functions.length, apis: apis.length, authorizers, methodsWithScopes, stages, pools: pools.length, domains, resourceServers, clients, users, userStatuses, deployments,
     ids: { roles: roles.map((r) => r.RoleName!), functions: functions.map((f) => f.FunctionName!), apis: apis.map((a) => a.id!), authorizers: authorizerIds, pools: pools.map((p) => p.Id!), clients: clientIds },
   };
 }

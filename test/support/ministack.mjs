@@ -31,11 +31,14 @@ export const MINISTACK_VERSION = '1.5.33';
  * whenever one of these is missing or at another version.
  * - cryptography: ministack signs its Cognito tokens with it (without it they are unsigned).
  * - cfn-lint: AWS's CloudFormation linter, run on every exported template.
+ * - botocore: AWS's own service models (JSON), which the strict-AWS layer validates every request
+ *   against (test/support/aws-models.ts); pinned so the models do not move under the tests.
  */
 export const VENV_PACKAGES = {
   ministack: MINISTACK_VERSION,
   cryptography: '50.0.2',
   'cfn-lint': '1.58.0',
+  botocore: '1.43.106',
 };
 
 /** Services ministack is started with (SERVICES env var). */

@@ -137,6 +137,20 @@ export interface CrashReport {
   at?: AwsRequest;
 }
 
+/** The raw request as it arrived; a `before` hook may replace `body` (the proxy fixes content-length). */
+export interface RawRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
 export interface CountingProxy {
   endpoint: string;
   requests: AwsRequest[];
@@ -146,9 +160,11 @@ export interface CountingProxy {
   /** Delay every request by this many milliseconds (0: none). */
   latencyMs: number;
   /** Called before forwarding; return a response to send instead ({status, body, headers}) or 'reset' to drop the socket. */
-  before?: (r: AwsRequest, n: { all: number; writes: number }) => Promise<void | FakeResponse | 'reset'>;
+  before?: (r: AwsRequest, n: { all: number; writes: number }, raw: RawRequest) => Promise<void | FakeResponse | 'reset'>;
   /** Called after the upstream answered, before the answer is passed back; 'drop' closes the connection instead of answering. */
-  after?: (r: AwsRequest, n: { all: number; writes: number }, status: number) => Promise<void | 'drop'>;
+  after?: (r: AwsRequest, n: { all: number; writes: number }, status: number, raw: RawRequest, response: RawResponse) => Promise<void | 'drop'>;
+  /** Answers requests to its own paths (not AWS, not /_ministack) instead of forwarding them, e.g. the strict-AWS layer's /_strict/. */
+  control?: (raw: RawRequest) => Promise<FakeResponse | undefined>;
   /** Random faults for every following request (undefined: none). */
   faults?: FaultPlan;
   /** Faults injected so far (cleared by clear()). */
@@ -306,7 +322,8 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
       const r = classify(req.method ?? 'GET', req.url ?? '/', req.headers, body.toString('utf8'));
-      const isAws = !(req.url ?? '').startsWith('/_ministack');
+      const isAws = !(req.url ?? '').startsWith('/_ministack') && !(req.url ?? '').startsWith('/_strict');
+      const raw: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body };
       if (isAws) {
         requests.push(r);
         if (r.mutating) writes++;
@@ -356,15 +373,23 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
         }
         if (fault === 'delay') await new Promise((s) => setTimeout(s, proxy.faults?.delayMs ?? 300));
 
-        const instead = isAws && proxy.before ? await proxy.before(r, n) : undefined;
+        const own = !isAws && proxy.control ? await proxy.control(raw) : undefined;
+        if (own) {
+          res.writeHead(own.status, { 'content-type': 'application/json', ...own.headers });
+          res.end(own.body);
+          return;
+        }
+        const instead = isAws && proxy.before ? await proxy.before(r, n, raw) : undefined;
         if (instead === 'reset') return drop();
         if (instead) {
           res.writeHead(instead.status, { 'content-type': 'application/json', ...instead.headers });
           res.end(instead.body);
           return;
         }
+        const headers = { ...req.headers, host: up.host };
+        if (raw.body !== body) headers['content-length'] = String(raw.body.length);
         const upstreamReq = http.request(
-          { host: up.hostname, port: up.port, method: req.method, path: req.url, headers: { ...req.headers, host: up.host } },
+          { host: up.hostname, port: up.port, method: req.method, path: req.url, headers },
           (ur) => {
             const out: Buffer[] = [];
             ur.on('data', (ch: Buffer) => out.push(ch));
@@ -383,9 +408,10 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
                   res.end(f.body);
                   return;
                 }
-                if (isAws && proxy.after && (await proxy.after(r, n, ur.statusCode ?? 0)) === 'drop') return drop();
-                res.writeHead(ur.statusCode ?? 502, ur.headers);
-                res.end(Buffer.concat(out));
+                const answer: RawResponse = { status: ur.statusCode ?? 0, headers: ur.headers, body: Buffer.concat(out) };
+                if (isAws && proxy.after && (await proxy.after(r, n, ur.statusCode ?? 0, raw, answer)) === 'drop') return drop();
+                res.writeHead(answer.status || 502, answer.headers);
+                res.end(answer.body);
               } catch (e) {
                 res.writeHead(500);
                 res.end(String(e));
@@ -397,7 +423,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
           res.writeHead(502);
           res.end(String(e));
         });
-        upstreamReq.end(body);
+        upstreamReq.end(raw.body);
       } catch (e) {
         res.writeHead(500);
         res.end(String(e));

@@ -33,7 +33,7 @@ function methodCtx(records: Record<string, StepRecord>): { app: App; ctx: StepCo
     region: REGION,
     accountId: '123456789012',
     partition: 'aws',
-    names: namesFor('hello-world'),
+    names: namesFor('hello-world', REGION),
     inputs: {
       stack: 'hello-world',
       runtime: 'python3.13',
@@ -183,7 +183,7 @@ describe('init and plan take the same input flags; list', () => {
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-02T03:04:05.000Z',
   });
-  const ALL = ['role', 'function', 'api', 'userPool', 'domain', 'resourceServer', 'client', 'authorizer', 'permission', 'method', 'deployment', 'user'];
+  const ALL = ['role', 'function', 'logGroup', 'api', 'userPool', 'domain', 'resourceServer', 'client', 'authorizer', 'permission', 'method', 'deployment', 'user'];
 
   it('list: complete, incomplete (with what is missing), a --no-user stack, and an unreadable file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'css-list-'));

@@ -29,7 +29,7 @@ function harness(flags: Record<string, unknown> = {}) {
   const inputs = resolveInputs({ flags: { stack: 'hello-world', domainPrefix: 'hello-world-login', userMode: 'none', ...flags } });
   const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   const aws = { region: 'us-east-1', cognito: async () => client, destroy: () => client.destroy() } as unknown as AwsClients;
-  const app: App = { aws, stack: 'hello-world', region: 'us-east-1', accountId: '123456789012', partition: 'aws', inputs, names: namesFor('hello-world') };
+  const app: App = { aws, stack: 'hello-world', region: 'us-east-1', accountId: '123456789012', partition: 'aws', inputs, names: namesFor('hello-world', 'us-east-1') };
   const records: Record<string, StepRecord> = { userPool: POOL, resourceServer: { id: RS } };
   const ctx: Ctx = { app, get: <R extends StepRecord>(k: string) => records[k] as R | undefined, changedDeps: [], checkpoint: async () => undefined, note: () => undefined };
   return { app, ctx };

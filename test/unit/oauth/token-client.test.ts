@@ -64,7 +64,10 @@ describe('token endpoint client', () => {
   it('says the domain may not be live yet when its name does not resolve', async () => {
     const err = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } });
     const failing = (() => Promise.reject(err)) as unknown as typeof fetch;
-    await expect(requestToken('https://new-domain.auth.us-east-1.amazoncognito.com/oauth2/token', CLIENT, { grant_type: 'client_credentials' }, failing)).rejects.toMatchObject({
+    // After the propagation window (a fake clock here: test/unit/oauth/propagation.test.ts).
+    let t = 0;
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    await expect(requestToken('https://new-domain.auth.us-east-1.amazoncognito.com/oauth2/token', CLIENT, { grant_type: 'client_credentials' }, failing, clock)).rejects.toMatchObject({
       code: 'DOMAIN_UNREACHABLE',
       message: expect.stringContaining('new-domain.auth.us-east-1.amazoncognito.com'),
       hint: expect.stringMatching(/not live yet/),

@@ -148,3 +148,13 @@ describe('api.delete', () => {
     expect(apigwMock.commandCalls(DeleteRestApiCommand)[0].args[0].input).toEqual({ restApiId: 'api1' });
   });
 });
+
+describe('endpointTypes', () => {
+  it('reads AWS list answers, and never crashes on the map the emulator answers after a patch', async () => {
+    const { endpointTypes } = await import('../../../src/steps/api.js');
+    expect(endpointTypes({ endpointConfiguration: { types: ['REGIONAL'] } })).toEqual(['REGIONAL']);
+    expect(endpointTypes({ endpointConfiguration: { types: { 0: 'REGIONAL' } as never } })).toEqual(['REGIONAL']);
+    expect(endpointTypes({ endpointConfiguration: { types: 'EDGE' as never } })).toEqual(['EDGE']);
+    expect(endpointTypes({})).toEqual([]);
+  });
+});

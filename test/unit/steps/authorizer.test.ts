@@ -82,14 +82,15 @@ describe('authorizer.update', () => {
     });
   });
 
-  // KNOWN BUG in src/steps/authorizer.ts (reported to the lead): providerARNs must be patched as
-  // Terraform's aws_api_gateway_authorizer does against real AWS: add first (the list may never be
-  // empty), then remove, both on path '/providerARNs' with the ARN as value (an ARN holds '/', so
-  // it cannot be a path segment). The step removes first, on '/providerARNs/<arn>'.
+  // providerARNs are patched as Terraform's aws_api_gateway_authorizer does against real AWS: add
+  // first (the list may never be empty), then remove, both on path '/providerARNs' with the ARN as
+  // value (an ARN holds '/', so it cannot be a path segment).
   it('patches the provider ARNs: add the new pool first, then remove the old one, ARN as value', async () => {
     const h = makeHarness({ records: deps });
     const old = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Old';
-    await authorizerStep.update!(h.ctx, { record: { id: 'auth42' }, changes: [{ field: 'providerARNs', from: [old], to: [POOL.arn] }] });
+    apigwMock.on(UpdateAuthorizerCommand).resolves({ id: 'auth42', providerARNs: [POOL.arn] });
+    await expect(authorizerStep.update!(h.ctx, { record: { id: 'auth42' }, changes: [{ field: 'providerARNs', from: [old], to: [POOL.arn] }] })).resolves.toEqual({ id: 'auth42' });
+    expect(sent(apigwMock)).toEqual(['UpdateAuthorizerCommand']);
     expect(apigwMock.commandCalls(UpdateAuthorizerCommand)[0].args[0].input).toEqual({
       restApiId: API.id,
       authorizerId: 'auth42',
@@ -98,6 +99,19 @@ describe('authorizer.update', () => {
         { op: 'remove', path: '/providerARNs', value: old },
       ],
     });
+  });
+
+  it('an answer without the list asked for (ministack: add/remove on /providerARNs break the list) re-creates the authorizer', async () => {
+    const h = makeHarness({ records: deps });
+    const old = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Old';
+    // What ministack 1.5.33 answers: `add` set the field to a string, `remove` then dropped it.
+    apigwMock.on(UpdateAuthorizerCommand).resolves({ id: 'auth42' });
+    apigwMock.on(GetAuthorizersCommand).resolves({ items: [] });
+    apigwMock.on(CreateAuthorizerCommand).resolves({ id: 'auth43' });
+    await expect(authorizerStep.update!(h.ctx, { record: { id: 'auth42' }, changes: [{ field: 'providerARNs', from: [old], to: [POOL.arn] }] })).resolves.toEqual({ id: 'auth43' });
+    expect(sent(apigwMock)).toEqual(['UpdateAuthorizerCommand', 'DeleteAuthorizerCommand', 'CreateAuthorizerCommand']);
+    expect(apigwMock.commandCalls(CreateAuthorizerCommand)[0].args[0].input.providerARNs).toEqual([POOL.arn]);
+    expect(h.notes.join('\n')).toMatch(/re-creating the authorizer/);
   });
 
   it('sends nothing when there is nothing to patch', async () => {

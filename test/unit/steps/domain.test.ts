@@ -166,4 +166,27 @@ describe('domain.update', () => {
     ).rejects.toMatchObject({ code: 'DOMAIN_TAKEN' });
     expect(sent(cognitoMock)).toEqual(['DescribeUserPoolDomainCommand']);
   });
+
+  it('a create refused for another reason (an InvalidParameterException that mentions "domain") is reported as it is, and the old domain is put back', async () => {
+    const h = makeHarness({ records: { userPool: POOL }, inputs: { domainPrefix: 'my-new-login' } });
+    cognitoMock.on(DescribeUserPoolDomainCommand, { Domain: PREFIX }).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: POOL.id } });
+    const refused = new InvalidParameterException({ message: 'The domain name contains an invalid character.', $metadata: {} });
+    cognitoMock.on(CreateUserPoolDomainCommand, { Domain: 'my-new-login' }).rejects(refused);
+    cognitoMock.on(CreateUserPoolDomainCommand, { Domain: PREFIX }).resolves({});
+    const err = await domainStep.update!(h.ctx, { record: { id: PREFIX }, changes: [{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true }] }).catch((e) => e);
+    expect(err).toBe(refused);
+    expect(cognitoMock.commandCalls(CreateUserPoolDomainCommand).map((c) => c.args[0].input.Domain)).toEqual(['my-new-login', PREFIX]);
+    expect(h.notes.join('\n')).toMatch(/old domain "hello-world-ab12cd" was put back/);
+  });
+
+  it('waits while Cognito still counts the deleted domain as attached, then creates the new one', async () => {
+    const h = makeHarness({ records: { userPool: POOL }, inputs: { domainPrefix: 'my-new-login' } });
+    cognitoMock.on(DescribeUserPoolDomainCommand, { Domain: PREFIX }).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: POOL.id } });
+    cognitoMock
+      .on(CreateUserPoolDomainCommand)
+      .rejectsOnce(new InvalidParameterException({ message: `User pool ${POOL.id} already has a domain configured.`, $metadata: {} }))
+      .resolves({});
+    await expect(domainStep.update!(h.ctx, { record: { id: PREFIX }, changes: [{ field: 'domainPrefix', from: PREFIX, to: 'my-new-login', replace: true }] })).resolves.toEqual({ id: 'my-new-login' });
+    expect(cognitoMock.commandCalls(CreateUserPoolDomainCommand).map((c) => c.args[0].input.Domain)).toEqual(['my-new-login', 'my-new-login']);
+  });
 });

@@ -14,7 +14,7 @@ beforeEach(resetMocks);
 
 const arn = (id: string) => `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${id}`;
 const POOL_NAME = `${STACK}-user-pool`;
-const pool = (id: string, tags: Record<string, string> = OUR_TAG) => ({ UserPool: { Id: id, Arn: arn(id), Name: POOL_NAME, UserPoolTags: tags } });
+const pool = (id: string, tags: Record<string, string> = OUR_TAG) => ({ UserPool: { Id: id, Arn: arn(id), Name: POOL_NAME, UserPoolTags: tags, UserPoolTier: 'LITE' as const } });
 
 describe('user pool', () => {
   const twoOfOurs = () => {

@@ -10,7 +10,6 @@ import {
 import { createHash } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { retryIamPropagation } from '../../../src/aws/errors.js';
 import { functionStep } from '../../../src/steps/function.js';
 import { lambdaCode } from '../../../src/steps/lambda-code.js';
 import { OUR_TAG, RECORDS, STACK, awsError, lambdaMock, makeHarness, resetMocks } from './harness.js';
@@ -77,26 +76,7 @@ describe('function.create', () => {
     expect(strFromU8(files['index.mjs'])).toContain("JSON.stringify('Hello World!')");
   });
 
-  it('retries while the new role has not propagated, and notes the wait', async () => {
-    vi.useFakeTimers();
-    const h = makeHarness({ records: { role: RECORDS.role } });
-    lambdaMock
-      .on(CreateFunctionCommand)
-      .rejectsOnce(propagationError())
-      .rejectsOnce(propagationError())
-      .resolves({ FunctionArn: RECORDS.function.arn, State: 'Active' });
-
-    const p = functionStep.create(h.ctx);
-    await vi.runAllTimersAsync();
-    await expect(p).resolves.toEqual({ id: FN, arn: RECORDS.function.arn });
-
-    expect(lambdaMock.commandCalls(CreateFunctionCommand)).toHaveLength(3);
-    expect(h.notes).toHaveLength(2);
-    for (const n of h.notes) expect(n).toMatch(/waiting for the new IAM role to propagate/);
-    // Checkpoint only once the function exists.
-    expect(h.checkpoints).toEqual([{ id: FN, arn: RECORDS.function.arn }]);
-  });
-
+  // The propagation retry lives in the SDK retry strategy (src/aws/retry.ts), which the mock bypasses: see test/unit/aws/retry.test.ts.
   it('does not retry other errors', async () => {
     const h = makeHarness({ records: { role: RECORDS.role } });
     const other = new InvalidParameterValueException({ message: 'Unzipped size must be smaller than 262144000 bytes', $metadata: {} });
@@ -197,63 +177,5 @@ describe('function.delete', () => {
     lambdaMock.on(DeleteFunctionCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
     await expect(functionStep.delete(h.ctx, { id: FN, arn: RECORDS.function.arn })).resolves.toBeUndefined();
     expect(lambdaMock.commandCalls(DeleteFunctionCommand)[0].args[0].input).toEqual({ FunctionName: FN });
-  });
-});
-
-describe('retryIamPropagation', () => {
-  it('retries the propagation error with growing delays, then returns the result', async () => {
-    vi.useFakeTimers();
-    const fn = vi.fn<() => Promise<string>>().mockRejectedValueOnce(propagationError()).mockRejectedValueOnce(propagationError()).mockResolvedValue('ok');
-    const waits: number[] = [];
-    const p = retryIamPropagation(fn, (ms) => waits.push(ms), 60_000);
-    await vi.runAllTimersAsync();
-    await expect(p).resolves.toBe('ok');
-    expect(fn).toHaveBeenCalledTimes(3);
-    expect(waits).toEqual([0, 1000]);
-  });
-
-  it('gives up once the next wait would exceed the budget, with the last error', async () => {
-    vi.useFakeTimers();
-    const last = propagationError();
-    const fn = vi.fn<() => Promise<string>>().mockRejectedValueOnce(propagationError()).mockRejectedValueOnce(propagationError()).mockRejectedValue(last);
-    const waits: number[] = [];
-    // Delays 1000 and 1500 fit in 3000 ms; the third (2250 ms, at 2500 ms elapsed) does not.
-    const p = retryIamPropagation(fn, (ms) => waits.push(ms), 3000);
-    const settled = expect(p).rejects.toBe(last);
-    await vi.runAllTimersAsync();
-    await settled;
-    expect(fn).toHaveBeenCalledTimes(3);
-    expect(waits).toEqual([0, 1000]);
-  });
-
-  it('with a budget smaller than the first delay, tries once', async () => {
-    const err = propagationError();
-    const fn = vi.fn<() => Promise<string>>().mockRejectedValue(err);
-    const onWait = vi.fn();
-    await expect(retryIamPropagation(fn, onWait, 500)).rejects.toBe(err);
-    expect(fn).toHaveBeenCalledTimes(1);
-    expect(onWait).not.toHaveBeenCalled();
-  });
-
-  it('does not retry other errors', async () => {
-    for (const err of [
-      awsError('AccessDeniedException', 'not authorized'),
-      new InvalidParameterValueException({ message: 'Runtime python3.9 is not supported', $metadata: {} }),
-      awsError('ResourceConflictException', 'Function already exist: hello-world-lambda'),
-    ]) {
-      const fn = vi.fn<() => Promise<string>>().mockRejectedValue(err);
-      const onWait = vi.fn();
-      await expect(retryIamPropagation(fn, onWait, 60_000)).rejects.toBe(err);
-      expect(fn).toHaveBeenCalledTimes(1);
-      expect(onWait).not.toHaveBeenCalled();
-    }
-  });
-
-  it('returns at once when the first call succeeds', async () => {
-    const fn = vi.fn<() => Promise<number>>().mockResolvedValue(7);
-    const onWait = vi.fn();
-    await expect(retryIamPropagation(fn, onWait)).resolves.toBe(7);
-    expect(fn).toHaveBeenCalledTimes(1);
-    expect(onWait).not.toHaveBeenCalled();
   });
 });

@@ -26,9 +26,9 @@ function topoOrder(steps: readonly Step<App, any>[]): string[] {
 }
 
 describe('the step graph', () => {
-  it('has the twelve steps of the tutorial plus the optional M2M client, each key once', () => {
+  it('has the twelve steps of the tutorial, the Lambda log group and the optional M2M client, each key once', () => {
     expect(STEPS.map((s) => s.key).sort()).toEqual(
-      ['api', 'authorizer', 'client', 'deployment', 'domain', 'function', 'm2mClient', 'method', 'permission', 'resourceServer', 'role', 'user', 'userPool'].sort(),
+      ['api', 'authorizer', 'client', 'deployment', 'domain', 'function', 'logGroup', 'm2mClient', 'method', 'permission', 'resourceServer', 'role', 'user', 'userPool'].sort(),
     );
   });
 
@@ -49,6 +49,7 @@ describe('the step graph', () => {
     const expected: Record<string, string[]> = {
       role: [],
       function: ['role'],
+      logGroup: [],
       api: [],
       userPool: [],
       domain: ['userPool'],

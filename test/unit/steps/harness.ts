@@ -2,6 +2,7 @@
 // intercepted by aws-sdk-client-mock (mockClient(X) stubs X.prototype.send, so every instance is
 // caught), and a fake StepContext that records checkpoints and notes.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -11,19 +12,22 @@ import type { AwsClients } from '../../../src/aws/clients.js';
 import type { Inputs } from '../../../src/config/schema.js';
 import { tutorialInputs } from '../../support/fixtures.js';
 import type { StepRecord } from '../../../src/engine/types.js';
-import { namesFor, partitionOf, TAG_KEY, type App, type Ctx } from '../../../src/steps/app.js';
+import { namesFor, partitionOf, REGION_TAG_KEY, TAG_KEY, type App, type Ctx } from '../../../src/steps/app.js';
 
 export const iamMock = mockClient(IAMClient);
 export const lambdaMock = mockClient(LambdaClient);
 export const apigwMock = mockClient(APIGatewayClient);
 export const cognitoMock = mockClient(CognitoIdentityProviderClient);
 export const stsMock = mockClient(STSClient);
+export const logsMock = mockClient(CloudWatchLogsClient);
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
 export const STACK = 'hello-world';
 export const OUR_TAG = { [TAG_KEY]: STACK };
 export const OUR_TAG_LIST = [{ Key: TAG_KEY, Value: STACK }];
+/** The IAM role's tags: the stack and, IAM being global to the account, the region. */
+export const ROLE_TAG_LIST = [...OUR_TAG_LIST, { Key: REGION_TAG_KEY, Value: REGION }];
 
 export function defaultInputs(stack = STACK): App['inputs'] {
   return { ...tutorialInputs(stack, { username: 'tester', email: 'tester@example.com' }), domainPrefixGenerated: false };
@@ -54,7 +58,7 @@ export interface Harness {
 
 /** Reset every mock (behaviours and history). Call it in beforeEach, before setting up behaviours. */
 export function resetMocks(): void {
-  for (const m of [iamMock, lambdaMock, apigwMock, cognitoMock, stsMock]) m.reset();
+  for (const m of [iamMock, lambdaMock, apigwMock, cognitoMock, stsMock, logsMock]) m.reset();
 }
 
 export function makeHarness(o: HarnessOptions = {}): Harness {
@@ -67,6 +71,7 @@ export function makeHarness(o: HarnessOptions = {}): Harness {
     apigw: new APIGatewayClient(cfg),
     cognito: new CognitoIdentityProviderClient(cfg),
     sts: new STSClient(cfg),
+    logs: new CloudWatchLogsClient(cfg),
   };
   const aws: AwsClients = {
     region,
@@ -75,6 +80,7 @@ export function makeHarness(o: HarnessOptions = {}): Harness {
     apigw: async () => clients.apigw,
     cognito: async () => clients.cognito,
     sts: async () => clients.sts,
+    logs: async () => clients.logs,
     destroy() {
       for (const c of Object.values(clients)) c.destroy();
     },
@@ -86,7 +92,7 @@ export function makeHarness(o: HarnessOptions = {}): Harness {
     accountId: ACCOUNT,
     partition: partitionOf(region),
     inputs: { ...defaultInputs(stack), ...o.inputs },
-    names: namesFor(stack),
+    names: namesFor(stack, region),
     password: o.password,
   };
   const records: Record<string, StepRecord> = { ...o.records };
@@ -120,7 +126,7 @@ export function awsError(name: string, message = name): Error {
 
 /** Records of the dependencies as the engine would hand them over. */
 export const RECORDS = {
-  role: { id: `${STACK}-lambda-role`, arn: `arn:aws:iam::${ACCOUNT}:role/${STACK}-lambda-role` },
+  role: { id: `${STACK}-${REGION}-lambda-role`, arn: `arn:aws:iam::${ACCOUNT}:role/${STACK}-${REGION}-lambda-role` },
   function: { id: `${STACK}-lambda`, arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${STACK}-lambda` },
   api: { id: 'a1b2c3d4e5', rootResourceId: 'root123' },
   userPool: { id: `${REGION}_AbCdEf123`, arn: `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_AbCdEf123` },

@@ -45,7 +45,7 @@ import { resourceServerStep } from '../../../src/steps/resource-server.js';
 import { roleStep } from '../../../src/steps/role.js';
 import { userPoolStep } from '../../../src/steps/user-pool.js';
 import { userStep } from '../../../src/steps/user.js';
-import { ACCOUNT, OUR_TAG, OUR_TAG_LIST, RECORDS, REGION, STACK, apigwMock, cognitoMock, iamMock, lambdaMock, makeHarness, resetMocks } from './harness.js';
+import { ACCOUNT, OUR_TAG, OUR_TAG_LIST, ROLE_TAG_LIST, RECORDS, REGION, STACK, apigwMock, cognitoMock, iamMock, lambdaMock, makeHarness, resetMocks } from './harness.js';
 
 beforeEach(resetMocks);
 
@@ -188,7 +188,7 @@ const CASES: Case[] = [
     create: CreateRoleCommand,
     created: { Role: { RoleName: RECORDS.role.id, Arn: RECORDS.role.arn } },
     present: () => {
-      iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: RECORDS.role.id, Arn: RECORDS.role.arn, Path: '/', RoleId: 'r', CreateDate: new Date(), Tags: OUR_TAG_LIST } });
+      iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: RECORDS.role.id, Arn: RECORDS.role.arn, Path: '/', RoleId: 'r', CreateDate: new Date(), Tags: ROLE_TAG_LIST } });
     },
     record: RECORDS.role,
   },

@@ -48,7 +48,7 @@ describe('userPool.read', () => {
       .on(ListUserPoolsCommand)
       .resolvesOnce({ UserPools: [{ Id: 'us-east-1_other', Name: 'unrelated' }], NextToken: 't2' })
       .resolvesOnce({ UserPools: [{ Id: POOL.id, Name: NAME }] });
-    cognitoMock.on(DescribeUserPoolCommand, { UserPoolId: POOL.id }).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME, UserPoolTags: OUR_TAG } });
+    cognitoMock.on(DescribeUserPoolCommand, { UserPoolId: POOL.id }).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME, UserPoolTags: OUR_TAG, UserPoolTier: 'LITE' } });
 
     await expect(userPoolStep.read(h.ctx, undefined)).resolves.toEqual({ record: { id: POOL.id, arn: POOL.arn }, changes: [], adopted: true });
     const lists = cognitoMock.commandCalls(ListUserPoolsCommand).map((c) => c.args[0].input);
@@ -61,7 +61,7 @@ describe('userPool.read', () => {
     const h = makeHarness();
     cognitoMock.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_foreign', Name: NAME }, { Id: POOL.id, Name: NAME }] });
     cognitoMock.on(DescribeUserPoolCommand, { UserPoolId: 'us-east-1_foreign' }).resolves({ UserPool: { Id: 'us-east-1_foreign', Name: NAME, UserPoolTags: {} } });
-    cognitoMock.on(DescribeUserPoolCommand, { UserPoolId: POOL.id }).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME, UserPoolTags: OUR_TAG } });
+    cognitoMock.on(DescribeUserPoolCommand, { UserPoolId: POOL.id }).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME, UserPoolTags: OUR_TAG, UserPoolTier: 'LITE' } });
     const live = await userPoolStep.read(h.ctx, undefined);
     expect(live?.record).toEqual({ id: POOL.id, arn: POOL.arn });
   });
@@ -84,7 +84,7 @@ describe('userPool.read', () => {
 
   it('reads by the recorded id, listing at the same time only to notice other copies', async () => {
     const h = makeHarness();
-    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME, UserPoolTags: OUR_TAG } });
+    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME, UserPoolTags: OUR_TAG, UserPoolTier: 'LITE' } });
     cognitoMock.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: POOL.id, Name: NAME }] });
     await expect(userPoolStep.read(h.ctx, POOL)).resolves.toEqual({ record: POOL, changes: [], adopted: false });
     expect(cognitoMock.commandCalls(DescribeUserPoolCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: POOL.id }]);
@@ -124,5 +124,37 @@ describe('userPool.delete', () => {
     const h = makeHarness();
     cognitoMock.on(DeleteUserPoolCommand).rejects(new InvalidParameterException({ message: 'The user pool cannot be deleted because deletion protection is activated.', $metadata: {} }));
     await expect(userPoolStep.delete(h.ctx, POOL)).rejects.toMatchObject({ code: 'DELETION_PROTECTED' });
+  });
+});
+
+describe('userPool tier (feature plan)', () => {
+  it('creates the pool on the Lite plan explicitly (AWS would default to Essentials), or on the tier asked for', async () => {
+    cognitoMock.on(CreateUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME } });
+    await userPoolStep.create(makeHarness().ctx);
+    await userPoolStep.create(makeHarness({ inputs: { tier: 'plus' } as never }).ctx);
+    expect(cognitoMock.commandCalls(CreateUserPoolCommand).map((c) => c.args[0].input.UserPoolTier)).toEqual(['LITE', 'PLUS']);
+  });
+
+  it('reports a pool on another plan as a change (a pool that answers no tier is on Essentials)', async () => {
+    cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL.id, Arn: POOL.arn, Name: NAME, UserPoolTags: OUR_TAG } });
+    const live = await userPoolStep.read(makeHarness().ctx, POOL);
+    expect(live?.changes).toEqual([{ field: 'tier', from: 'essentials', to: 'lite' }]);
+  });
+
+  it('changes the tier by read-modify-write: UpdateUserPool gets every member it would otherwise reset, set ones only', async () => {
+    const h = makeHarness();
+    cognitoMock.on(DescribeUserPoolCommand).resolves({
+      UserPool: {
+        Id: POOL.id, Arn: POOL.arn, Name: NAME, UserPoolTags: OUR_TAG, UserPoolTier: 'ESSENTIALS', MfaConfiguration: 'OFF', AutoVerifiedAttributes: ['email'],
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: false }, DeletionProtection: 'INACTIVE', EmailVerificationMessage: '', LambdaConfig: {}, Domain: 'x', Status: 'Enabled' as never,
+      },
+    });
+    const { UpdateUserPoolCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    cognitoMock.on(UpdateUserPoolCommand).resolves({});
+    await userPoolStep.update!(h.ctx, { record: POOL, changes: [{ field: 'tier', from: 'essentials', to: 'lite' }] });
+    expect(cognitoMock.commandCalls(UpdateUserPoolCommand)[0].args[0].input).toEqual({
+      UserPoolId: POOL.id, PoolName: NAME, UserPoolTags: OUR_TAG, UserPoolTier: 'LITE', MfaConfiguration: 'OFF', AutoVerifiedAttributes: ['email'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false }, DeletionProtection: 'INACTIVE',
+    });
   });
 });

@@ -1,0 +1,2 @@
+// One SDK client class by name, imported lazily by ../clients.ts (why: see there).
+export { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';

@@ -1,0 +1,135 @@
+// The budgets in the per-operation retry policy (src/aws/retry.ts): the strategy's decisions
+// against a fake clock, and a real SDK client against a local server that answers like API
+// Gateway's quota (429 + Retry-After).
+import { APIGatewayClient, DeleteRestApiCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
+import { PolicyRetryStrategy, RETRY_POLICIES, applyRetryPolicies, formatLeft, inOperation, withProgress } from '../../../src/aws/retry.js';
+
+const token = (n = 0): StandardRetryToken => ({ getRetryCount: () => n, getRetryDelay: () => 0, getRetryCost: () => undefined });
+const throttle = (retryAfterSeconds?: string) => ({ errorType: 'THROTTLING' as const, error: Object.assign(new Error('Too Many Requests'), { name: 'TooManyRequestsException', retryAfterSeconds, $metadata: { httpStatusCode: 429 } }) });
+const propagation = () => ({ errorType: 'CLIENT_ERROR' as const, error: Object.assign(new Error('The role defined for the function cannot be assumed by Lambda.'), { name: 'InvalidParameterValueException', $metadata: { httpStatusCode: 400 } }) });
+
+/** Retry decisions for one request of `operation`, on a fake clock that the waits advance; stops at the first refusal. */
+async function retries(operation: string, info: ReturnType<typeof throttle> | ReturnType<typeof propagation>, max = 100) {
+  let t = 0;
+  const notes: string[] = [];
+  const s = new PolicyRetryStrategy(8, () => t);
+  const delays: number[] = [];
+  let error: unknown;
+  await withProgress((m) => notes.push(m), () =>
+    inOperation(operation, async () => {
+      let tok = token();
+      try {
+        for (let i = 0; i < max; i++) {
+          tok = await s.refreshRetryTokenForRetry(tok, info as unknown as RetryErrorInfo);
+          delays.push(tok.getRetryDelay());
+          t += tok.getRetryDelay();
+        }
+      } catch (e) {
+        error = e;
+      }
+    }, 0),
+  );
+  return { delays, notes, error, elapsed: t };
+}
+
+describe('the policy table', () => {
+  it('gives API Gateway operations with a fixed quota a budget of at least 120 s, and CreateFunction 5 minutes of IAM propagation', () => {
+    for (const op of ['CreateRestApi', 'DeleteRestApi', 'CreateDeployment']) expect(RETRY_POLICIES[`APIGateway.${op}`]!.throttleBudgetMs).toBeGreaterThanOrEqual(120_000);
+    expect(RETRY_POLICIES['Lambda.CreateFunction']!.propagation!.budgetMs).toBe(300_000);
+    expect(RETRY_POLICIES['APIGateway.GetRestApis']).toBeUndefined();
+  });
+
+  it('formats a countdown', () => {
+    expect(formatLeft(299_500)).toBe('5:00 left');
+    expect(formatLeft(61_000)).toBe('1:01 left');
+    expect(formatLeft(-5)).toBe('0:00 left');
+  });
+});
+
+describe('PolicyRetryStrategy budgets', () => {
+  it('waits what Retry-After says for a quota operation, past the SDK attempts, with the quota in the note', async () => {
+    const r = await retries('APIGateway.DeleteRestApi', throttle('22'), 5);
+    expect(r.error).toBeUndefined();
+    expect(r.delays).toHaveLength(5); // more than the client's maxAttempts would allow... (8 in all here, 5 asked)
+    for (const d of r.delays) expect(d).toBeGreaterThanOrEqual(22_000);
+    expect(r.notes[0]).toBe('API Gateway allows one DeleteRestApi per 30 s in an account; waiting 22 s');
+  });
+
+  it('stops at the budget and rethrows the throttling error', async () => {
+    const info = throttle('25');
+    const r = await retries('APIGateway.DeleteRestApi', info);
+    // 180 s / 25.25 s per wait (Retry-After plus a 250 ms margin): 7 waits fit, the 8th would pass the budget.
+    expect(r.delays).toHaveLength(7);
+    expect(r.error).toBe(info.error);
+    expect(r.notes).toHaveLength(7);
+    expect(r.notes[0]).toBe('API Gateway allows one DeleteRestApi per 30 s in an account; waiting 25 s');
+  });
+
+  it('CreateRestApi, a create, is still resent after a throttling answer (it ran nothing), with its own budget', async () => {
+    const r = await retries('APIGateway.CreateRestApi', throttle('20'));
+    expect(r.delays.length).toBeGreaterThanOrEqual(6);
+    expect(r.notes[0]).toBe('API Gateway allows one CreateRestApi per 30 s (edge-optimized; per 3 s regional) in an account; waiting 20 s');
+  });
+
+  it('retries IAM propagation for CreateFunction with a countdown, up to 5 minutes', async () => {
+    const info = propagation();
+    const r = await retries('Lambda.CreateFunction', info);
+    expect(r.error).toBe(info.error);
+    expect(r.elapsed).toBeGreaterThan(280_000);
+    expect(r.elapsed).toBeLessThanOrEqual(300_000);
+    expect(r.notes[0]).toBe('waiting for the new IAM role to propagate to Lambda (AWS: usually seconds, up to minutes; 5:00 left)');
+    expect(r.notes.at(-1)).toMatch(/0:\d\d left\)$/);
+  });
+});
+
+describe('a real API Gateway client with the policy installed', () => {
+  let server: http.Server;
+  let endpoint: string;
+  const seen: { method: string; at: number }[] = [];
+  let throttled = 0;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        seen.push({ method: req.method!, at: Date.now() });
+        // API Gateway's answer to a call inside the quota window: 429 with Retry-After.
+        if (throttled < 10) {
+          throttled++;
+          res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException', 'retry-after': '0.05' });
+          res.end(JSON.stringify({ message: 'Too Many Requests' }));
+          return;
+        }
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('DeleteRestApi keeps going past the SDK attempts, honouring Retry-After, and notes each wait', async () => {
+    const client = applyRetryPolicies(new APIGatewayClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 3, retryStrategy: new PolicyRetryStrategy(3) }));
+    const notes: string[] = [];
+    throttled = 0;
+    seen.length = 0;
+    await withProgress((m) => notes.push(m), () => client.send(new DeleteRestApiCommand({ restApiId: 'abc123' })));
+    expect(seen).toHaveLength(11); // 10 throttled answers, then the call that went through: more than maxAttempts (3)
+    expect(notes).toHaveLength(10);
+    expect(notes[0]).toBe('API Gateway allows one DeleteRestApi per 30 s in an account; waiting 1 s');
+    client.destroy();
+  });
+
+  it('an operation without a policy keeps the SDK retries (gives up after maxAttempts)', async () => {
+    const client = applyRetryPolicies(new APIGatewayClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2, retryStrategy: new PolicyRetryStrategy(2) }));
+    throttled = 0;
+    seen.length = 0;
+    await expect(client.send(new GetRestApisCommand({}))).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+    expect(seen).toHaveLength(2);
+    client.destroy();
+  });
+});
