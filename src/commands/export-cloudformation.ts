@@ -8,7 +8,8 @@ import writeFileAtomic from 'write-file-atomic';
 import { readAll } from '../engine/index.js';
 import type { ArgsOf, CFN_FIELDS } from '../config/fields.js';
 import { CliError } from '../errors.js';
-import { buildImport, buildTemplate, type ExportModel, type NotImported } from '../export/cloudformation.js';
+import { buildTemplate, type ExportModel, type NotImported } from '../export/cloudformation.js';
+import { buildImport } from '../export/import.js';
 import { toYaml } from '../export/yaml.js';
 import type { Session } from './context.js';
 import { EXIT } from './exit-codes.js';
@@ -84,7 +85,16 @@ export async function liveModel(session: Session): Promise<ExportModel> {
     userPoolId: rec('userPool')!.id!,
     resourceServerId: rec('resourceServer')?.id ?? session.state.inputs.resourceServerId,
     clientIds,
-  });
+    ...(rec('logGroup') ? { logGroupName: rec('logGroup')!.id! } : {}),
+  }, { readLogGroup: (name) => readLogGroup(session, name) });
+}
+
+async function readLogGroup(session: Session, name: string): Promise<{ name: string; retentionInDays?: number } | undefined> {
+  const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const logs = await session.aws.logs();
+  const got = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
+  const g = got.logGroups?.find((x) => x.logGroupName === name);
+  return g ? { name, ...(g.retentionInDays ? { retentionInDays: g.retentionInDays } : {}) } : undefined;
 }
 
 /** The exact AWS CLI commands of the hand-over, in order. */

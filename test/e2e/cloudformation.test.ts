@@ -136,6 +136,9 @@ describe.each(cases)('export cloudformation: $name', ({ suffix, flags, m2m }) =>
     expect(text).not.toContain(PASSWORD);
     expect(text).toContain('# Users are not template resources');
     expect(text).toMatch(/UserPoolTier: "(LITE|ESSENTIALS|PLUS)"/);
+    // The log group init made up front, with its retention, is part of the stack.
+    expect(text).toMatch(/LambdaLogGroup:\n {4}Type: "AWS::Logs::LogGroup"/);
+    expect(text).toMatch(/RetentionInDays: \d+/);
     // Without --out the template goes to stdout, as YAML, and nothing else does.
     const s = await runCli(['export', 'cloudformation', '--stack', stack], { env });
     expect(s.code, s.stderr).toBe(0);

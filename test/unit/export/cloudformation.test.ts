@@ -2,7 +2,8 @@
 // references instead of ids, every resource retained for an import, the identifiers
 // CloudFormation's schemas name, and what cannot be imported listed with what to do.
 import { describe, expect, it } from 'vitest';
-import { buildImport, buildTemplate, Namer, type ExportModel } from '../../../src/export/cloudformation.js';
+import { buildTemplate, Namer, type ExportModel } from '../../../src/export/cloudformation.js';
+import { buildImport } from '../../../src/export/import.js';
 import { toYaml } from '../../../src/export/yaml.js';
 import { handOverCommands } from '../../../src/commands/export-cloudformation.js';
 
