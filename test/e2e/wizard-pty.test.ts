@@ -97,7 +97,7 @@ describe('init with no flags, in a terminal', () => {
       ['The two passwords differ; type both again\\.', ''],
       ['\\? Password for alice', `${PASSWORD}${ENTER}`],
       ['\\? The same password again', `${PASSWORD}${ENTER}`],
-      ['12 to create, 0 to adopt, 0 to change, 0 left alone\\.', ''],
+      ['13 to create, 0 to adopt, 0 to change, 0 left alone\\.', ''],
       ['\\? Go ahead in account \\d{12} \\(us-east-1\\)\\?', ENTER],
     ]);
     expect(run.error, run.output).toBeNull();
@@ -163,7 +163,7 @@ describe('Ctrl-C and --no-input in a terminal', () => {
     const stateDir = tempStateDir();
     const stack = `e2e-ccplan-${id}`;
     const r = await inTerminal(['init', '--endpoint-url', proxy.endpoint, '--stack', stack, '--region', 'us-east-1', '--runtime', 'python3.13', '--endpoint-type', 'EDGE', '--resource-server-id', `${stack}-api`, '--scope', 'read.helloworld.message', '--callback-url', 'https://oauth.pstmn.io/v1/callback', '--domain-prefix', `${stack}-login`, '--no-user'], stateDir, [
-      ['11 to create', ''],
+      ['12 to create', ''],
       ['\\? Go ahead in account', CTRL_C],
     ]);
     expect(r.error, r.output).toBeNull();
