@@ -32,7 +32,7 @@ export interface AwsClients {
   destroy(): void;
 }
 
-function baseConfig(o: ConnectionOptions) {
+export function baseConfig(o: ConnectionOptions) {
   const cfg: Record<string, unknown> = {
     region: o.region,
     maxAttempts: o.maxAttempts ?? 8,

@@ -9,7 +9,8 @@ import type { Inputs } from '../config/schema.js';
 import type { EngineEvent, EngineOptions, StepRecord } from '../engine/types.js';
 import { StateError, UsageError } from '../errors.js';
 import { STATE_VERSION, TOOL, type State } from '../state/schema.js';
-import { loadState, lockState, saveState, stateFileFor } from '../state/store.js';
+import { openBackend, stateLocationFor, validateLocation, type StateBackend } from '../state/backend.js';
+import { createStore, holderLine, type StateStore } from '../state/store.js';
 import { namesFor, partitionOf, type App } from '../steps/app.js';
 
 /** The global flags (config/fields.ts GLOBAL_FIELDS), as every command receives them. */
@@ -17,20 +18,24 @@ export type GlobalOpts = GlobalArgs;
 
 export interface LocalStack {
   stack: string;
+  /** Where the state lives: a file path or an s3:// URL. */
   stateFile: string;
+  backend: StateBackend;
   recorded?: State;
 }
 
-/** Everything that needs no network: stack name, flags' formats, the state file. */
-export function openLocal(g: GlobalOpts): LocalStack {
+/** Flags' formats first (exit 2, no request), then the stack's state (a file, or an S3 object). */
+export async function openLocal(g: GlobalOpts): Promise<LocalStack> {
   const stack = validateStack(g.stack);
   validateConnection({ region: g.region, endpointUrl: g.endpointUrl });
-  const stateFile = stateFileFor(stack, g.state);
-  const recorded = loadState(stateFile);
+  const stateFile = stateLocationFor(stack, g.state);
+  validateLocation(stateFile);
+  const backend = await openBackend(stateFile, { region: g.region, profile: g.profile, endpoint: g.endpointUrl });
+  const recorded = await backend.load();
   if (recorded && recorded.stack !== stack) {
-    throw new StateError(`State file ${stateFile} belongs to stack "${recorded.stack}", not "${stack}".`, `Pass --stack ${recorded.stack}, or another --state file.`);
+    throw new StateError(`${backend.label} belongs to stack "${recorded.stack}", not "${stack}".`, `Pass --stack ${recorded.stack}, or another --state.`);
   }
-  return { stack, stateFile, recorded };
+  return { stack, stateFile, backend, recorded };
 }
 
 export interface Session {
@@ -39,6 +44,7 @@ export interface Session {
   app: App;
   aws: AwsClients;
   endpoint?: string;
+  store: StateStore;
   release(): Promise<void>;
   /** Serialized, atomic save of one step's record into the state file. */
   save(key: string, record: StepRecord | undefined): Promise<void>;
@@ -53,6 +59,8 @@ export interface OpenOptions {
   config?: RawInputs;
   /** Take the per-stack lock (commands that change things). */
   lock: boolean;
+  /** The command taking the lock (recorded in it, shown to a run it keeps out). */
+  command?: string;
   /** Write the state file (init); status and destroy never create one. */
   writeState: boolean;
   password?: string;
@@ -70,17 +78,22 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
   validateConnection({ region });
   if (recorded && recorded.region !== region) {
     throw new StateError(
-      `State file ${stateFile} records stack "${stack}" in ${recorded.region}, but this run targets ${region}.`,
+      `${local.backend.label} records stack "${stack}" in ${recorded.region}, but this run targets ${region}.`,
       `Run with --region ${recorded.region}, or use another --stack (or --state) for a stack in ${region}.`,
       'REGION_MISMATCH',
     );
   }
   const endpoint = g.endpointUrl ?? recorded?.endpoint;
   if (recorded && (recorded.endpoint ?? '') !== (endpoint ?? '') && g.endpointUrl !== undefined) {
-    throw new StateError(`State file ${stateFile} was made against ${recorded.endpoint ?? 'AWS'}, not ${endpoint}.`, 'Use the same --endpoint-url as when the stack was created, or another --stack.', 'ENDPOINT_MISMATCH');
+    throw new StateError(`${local.backend.label} was made against ${recorded.endpoint ?? 'AWS'}, not ${endpoint}.`, 'Use the same --endpoint-url as when the stack was created, or another --stack.', 'ENDPOINT_MISMATCH');
   }
 
-  const release = o.lock ? await lockState(stateFile) : async () => {};
+  const held = o.lock ? await local.backend.lock({ command: o.command }) : undefined;
+  if (held?.tookOver) process.stderr.write(`Took over the lock of stack ${stack}: its holder, ${holderLine({ owner: held.tookOver.owner, ageMs: 0 }).replace(/, last heartbeat 0 s ago/, '')}, is gone (${held.tookOver.reason}).\n`);
+  const release = async () => {
+    await held?.release();
+    if (local.backend.kind === 's3') (await import('../state/s3.js')).closeS3();
+  };
   const aws = createClients({ region, profile: g.profile, endpoint });
   try {
     const [{ GetCallerIdentityCommand }, { STEPS, stepsFor, retiredStep }] = await Promise.all([import('../aws/sdk/sts.js'), import('../steps/index.js')]);
@@ -97,7 +110,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
     }
     if (recorded && recorded.accountId !== accountId) {
       throw new StateError(
-        `State file ${stateFile} records stack "${stack}" in account ${recorded.accountId}, but your credentials are for account ${accountId}.`,
+        `${local.backend.label} records stack "${stack}" in account ${recorded.accountId}, but your credentials are for account ${accountId}.`,
         'Switch to the credentials of that account (--profile), or use another --stack for this account.',
         'ACCOUNT_MISMATCH',
       );
@@ -109,26 +122,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
       : { version: STATE_VERSION, tool: TOOL, stack, region, accountId, ...(endpoint ? { endpoint } : {}), inputs: plainInputs, domainPrefixGenerated, resources: {}, createdAt: now, updatedAt: now };
     const app: App = { aws, stack, region, accountId, partition: partitionOf(region), inputs, names: namesFor(stack, region), password: o.password };
 
-    // One write at a time; saves made while a write waits for its turn share it (it writes the
-    // state as it is when it starts), so a burst of finished steps costs one or two writes.
-    let chain: Promise<void> = Promise.resolve();
-    let queued: Promise<void> | undefined;
-    const write = () => (o.writeState ? saveState(stateFile, state) : Promise.resolve());
-    const enqueue = () => {
-      if (!queued) {
-        const start = () => {
-          queued = undefined;
-          return write();
-        };
-        queued = chain = chain.then(start, start);
-      }
-      return queued;
-    };
-    const save = (key: string, record: StepRecord | undefined) => {
-      if (record === undefined) delete state.resources[key];
-      else state.resources[key] = record;
-      return enqueue();
-    };
+    const store = createStore(local.backend, state, { write: o.writeState, lock: held });
     const recordedResources = { ...(recorded?.resources ?? {}) };
     return {
       local,
@@ -136,14 +130,15 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
       app,
       aws,
       endpoint,
+      store,
       release: async () => {
-        await chain.catch(() => undefined);
+        await store.settle();
         aws.destroy();
         await release();
       },
-      save,
-      persist: enqueue,
-      engine: (onEvent, graph = 'inputs') => ({ steps: graph === 'inputs' ? stepsFor(inputs) : STEPS, retired: retiredStep, app, recorded: recordedResources, save, onEvent }),
+      save: store.save,
+      persist: store.persist,
+      engine: (onEvent, graph = 'inputs') => ({ steps: graph === 'inputs' ? stepsFor(inputs) : STEPS, retired: retiredStep, app, recorded: recordedResources, save: store.save, onEvent }),
     };
   } catch (e) {
     aws.destroy();

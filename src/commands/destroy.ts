@@ -2,7 +2,6 @@
 import type { GlobalArgs } from '../config/fields.js';
 import { destroy, StepFailed } from '../engine/index.js';
 import { CliError, UsageError } from '../errors.js';
-import { removeState } from '../state/store.js';
 import { EXIT } from './exit-codes.js';
 import { stepFailed } from './failures.js';
 import { guardInterrupts, interruptedError, skippedNotFailed } from './interrupt.js';
@@ -44,7 +43,7 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
   // A foreign resource with the stack's name is not the stack's: it does not keep the state file.
   const notOwned = done.leftAlone.map((r) => r.key);
   const leftAlone = done.leftAlone.map((r) => ({ step: r.key, kind: r.error.resource.kind, name: r.error.resource.name }));
-  if (remaining.length === 0) removeState(local.stateFile);
+  if (remaining.length === 0) await session.store.settle().then(() => local.backend.remove());
   else await session.persist();
   const absent = results.filter((r) => r.action === 'absent').length;
   const lines = [remaining.length === 0 ? `Stack ${local.stack} is gone: ${deleted.length} resources deleted${absent ? `, ${absent} already absent` : ''}.` : `Stack ${local.stack}: ${deleted.length} deleted, ${remaining.length} left (${remaining.join(', ')}).`];

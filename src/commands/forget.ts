@@ -4,7 +4,6 @@
 // later `init` of the same name does not take them back.
 import type { ArgsOf, FORGET_FIELDS } from '../config/fields.js';
 import { CliError, UsageError } from '../errors.js';
-import { removeState } from '../state/store.js';
 import type { Session } from './context.js';
 import { EXIT } from './exit-codes.js';
 import type { Handler } from './kernel.js';
@@ -13,7 +12,7 @@ export type ForgetOpts = ArgsOf<typeof FORGET_FIELDS>;
 
 export const handler: Handler<ForgetOpts> = async (ctx) => {
   const { args: o } = ctx;
-  const { recorded, stack, stateFile } = ctx.recorded();
+  const { recorded, stack, stateFile, backend } = ctx.recorded();
   if (!o.yes && !ctx.prompts) {
     throw new UsageError(['--yes: forget drops the state of the stack and needs --yes when there is no terminal to confirm in']);
   }
@@ -27,7 +26,7 @@ export const handler: Handler<ForgetOpts> = async (ctx) => {
   // The lock keeps a running init or destroy from writing the state back after we removed it.
   const session = await ctx.session({ writeState: false });
   const untagged = o.untag ? await untag(session) : [];
-  removeState(stateFile);
+  await backend.remove();
   const lines = [`Forgot stack ${stack}: removed ${stateFile}. No AWS resource was deleted.`];
   if (untagged.length) lines.push(`Removed the ownership tag from: ${untagged.join(', ')}.`);
   else lines.push('The resources keep their cognito-scope-setup:stack tag (forget --untag removes it).');

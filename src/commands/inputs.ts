@@ -57,7 +57,7 @@ export async function gatherInputs<O extends StackArgs>(
     stack = await askStack(io, ask);
   }
   const g: GlobalOpts = { ...o, stack, region: o.region ?? config?.region };
-  const local = openLocal(g);
+  const local = await openLocal(g);
   const rec = local.recorded?.inputs;
   const has = (f: keyof RawInputs | 'region') =>
     (f === 'region' ? g.region ?? local.recorded?.region : flags[f] ?? config?.[f] ?? rec?.[f as keyof Inputs]) !== undefined;

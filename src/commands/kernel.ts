@@ -110,7 +110,10 @@ export async function execute<T extends FieldTable>(spec: CommandSpec<T>, args: 
     io,
     interactive,
     prompts,
-    local: () => (local ??= inputs?.local ?? openLocal(args)),
+    local: () => {
+      if (!local) throw new Error(`${spec.name} does not declare needs.state`);
+      return local;
+    },
     recorded() {
       const l = ctx.local();
       if (!l.recorded) throw new StateError(`No state file for stack "${l.stack}" at ${l.stateFile}.`, `Run ${what}.`, 'NO_STATE');
@@ -127,7 +130,7 @@ export async function execute<T extends FieldTable>(spec: CommandSpec<T>, args: 
     reporter: () => (reporter ??= import('../ui/reporter.js').then((m) => m.createReporter(io))),
     async session(o = {}) {
       const write = spec.needs.aws === 'write';
-      const s = await openSession(inputs?.g ?? args, ctx.local(), { lock: write, writeState: write, ...o, ...(inputs && !o.resolved ? { resolved: inputs.inputs } : {}) });
+      const s = await openSession(inputs?.g ?? args, ctx.local(), { lock: write, command: spec.name, writeState: write, ...o, ...(inputs && !o.resolved ? { resolved: inputs.inputs } : {}) });
       closers.push(() => s.release());
       return s;
     },
@@ -145,7 +148,7 @@ export async function execute<T extends FieldTable>(spec: CommandSpec<T>, args: 
       const { gatherInputs } = await import('./inputs.js');
       inputs = await gatherInputs(args, io, undefined, async () => prompts!, { prompt: prompts !== undefined });
     }
-    if (spec.needs.state !== 'none') ctx.local();
+    if (spec.needs.state !== 'none') local = inputs?.local ?? (await openLocal(args));
     if (spec.needs.state === 'required' || spec.needs.state === 'complete') ctx.recorded();
     const outcome = await handler(ctx);
     await close();

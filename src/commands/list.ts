@@ -1,9 +1,8 @@
 // `list`: the stacks recorded in the state directory, with region, account and whether each is
 // complete (every step its inputs call for has a recorded resource). Reads only local files: no
 // AWS request; `status --stack <name>` checks one live.
-import { readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { defaultStateDir, listStateFiles, loadState } from '../state/store.js';
+import { basename, resolve } from 'node:path';
+import { defaultStateDir, isS3Url, listBackends } from '../state/backend.js';
 import type { ArgsOf, LIST_FIELDS } from '../config/fields.js';
 import { colorsFor, type Io } from '../ui/output.js';
 import { EXIT } from './exit-codes.js';
@@ -31,25 +30,16 @@ export interface UnreadableStateFile {
   error: string;
 }
 
-function lockedNow(stateFile: string): boolean {
-  try {
-    const pid = JSON.parse(readFileSync(join(`${stateFile}.lock`, 'owner.json'), 'utf8')).pid;
-    if (typeof pid !== 'number') return false;
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export const handler: Handler<ListOpts> = async ({ args: o, io }) => {
-  const dir = o.stateDir ? resolve(o.stateDir) : defaultStateDir();
+  const dir = o.stateDir ? (isS3Url(o.stateDir) ? o.stateDir : resolve(o.stateDir)) : defaultStateDir();
   const { stepsFor } = await import('../steps/index.js');
   const stacks: ListedStack[] = [];
   const unreadable: UnreadableStateFile[] = [];
-  for (const file of listStateFiles(dir).sort()) {
+  const backends = await listBackends(dir, { region: o.region, profile: o.profile, endpoint: o.endpointUrl });
+  for (const backend of backends) {
+    const file = backend.location;
     try {
-      const state = loadState(file);
+      const state = await backend.load();
       if (!state) continue;
       // The steps these inputs call for (e.g. no user step with --no-user).
       const wanted = stepsFor(state.inputs).map((s) => s.key);
@@ -61,7 +51,7 @@ export const handler: Handler<ListOpts> = async ({ args: o, io }) => {
         endpoint: state.endpoint ?? null,
         complete: missing.length === 0,
         missing,
-        locked: lockedNow(file),
+        locked: await backend.holder().then((h) => h !== undefined && !h.stale, () => false),
         updatedAt: state.updatedAt,
         stateFile: file,
       });

@@ -3,8 +3,6 @@
 // no change. It sends no mutating request, takes no lock and never writes a state file.
 //
 // Exit codes: 0 nothing to change, 3 changes pending, 1 a read failed, 2 bad input.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { StackArgs } from '../config/fields.js';
 import { plan, StepFailed, type Change } from '../engine/index.js';
 import { colorsFor, type Io } from '../ui/output.js';
@@ -59,30 +57,14 @@ function reasonFor(changes: Change[]): string {
     .join('; ');
 }
 
-/** The pid of a live process holding the stack's lock, if any (plan does not take the lock). */
-function lockHolder(stateFile: string): number | undefined {
-  try {
-    const pid = JSON.parse(readFileSync(join(`${stateFile}.lock`, 'owner.json'), 'utf8')).pid;
-    if (typeof pid !== 'number' || pid === process.pid) return undefined;
-    try {
-      process.kill(pid, 0);
-      return pid;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-    }
-  } catch {
-    return undefined;
-  }
-}
-
 const show = (v: unknown) => JSON.stringify(v);
 
 export const handler: Handler<StackArgs> = async (ctx) => {
   const { args: o, io } = ctx;
   // 1. Everything local, before any AWS request: the kernel ran the input pipeline (no prompts).
   const { local, inputs: resolved, g } = ctx.inputs;
-  const holder = lockHolder(local.stateFile);
-  if (holder) io.stderr.write(`warning: another run (pid ${holder}) is changing stack ${local.stack} right now; this plan may be out of date by the time it finishes.\n`);
+  const holder = await local.backend.holder();
+  if (holder && !holder.stale && holder.owner.pid !== process.pid) io.stderr.write(`warning: another run (pid ${holder.owner.pid}) is changing stack ${local.stack} right now; this plan may be out of date by the time it finishes.\n`);
   if (!o.json) io.stderr.write(`Reading stack ${local.stack} live; nothing will be changed.\n`);
 
   // 2. AWS, reads only: no lock, no state file written or created.
@@ -124,7 +106,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
     region: session.state.region,
     accountId: session.state.accountId,
     stateFile: local.stateFile,
-    stateFileExists: existsSync(local.stateFile),
+    stateFileExists: local.recorded !== undefined,
     changesPending,
     needsAllowReplace,
     summary,

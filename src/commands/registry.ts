@@ -4,6 +4,9 @@
 import {
   CFN_FIELDS,
   FORGET_FIELDS,
+  STATE_PULL_FIELDS,
+  STATE_PUSH_FIELDS,
+  UNLOCK_FIELDS,
   INIT_FIELDS,
   LIST_FIELDS,
   OUTPUTS_FIELDS,
@@ -178,6 +181,42 @@ Examples:
 } as const satisfies CommandSpec;
 
 /** Parent commands that only group others (`export postman`). */
-export const GROUPS: Record<string, string> = { export: 'export the stack for other tools' };
+export const GROUPS: Record<string, string> = { export: 'export the stack for other tools', state: "move a stack's state between a local file and S3" };
 
-export const COMMANDS: readonly CommandSpec<any>[] = [INIT, PLAN, LIST, STATUS, DESTROY, TOKEN, VERIFY, EXPORT_POSTMAN, EXPORT_CLOUDFORMATION, FORGET, OUTPUTS];
+export const UNLOCK = {
+  name: 'unlock',
+  description: "remove the stack's lock whoever holds it (names the holder first); a lock whose holder is gone is taken over without this",
+  args: UNLOCK_FIELDS,
+  needs: { state: 'optional', aws: 'none' },
+  load: lazy(() => import('./unlock.js')),
+  help: `
+Without --force it only names the holder (exit 2).
+
+Examples:
+  $ npx cognito-scope-setup unlock --stack demo
+  $ npx cognito-scope-setup unlock --stack demo --force --state s3://my-team-state/stacks/demo.json`,
+} as const satisfies CommandSpec;
+
+export const STATE_PUSH = {
+  name: 'state push',
+  description: 'copy the stack\'s state (from --state or the default file) to S3; refuses to overwrite a newer one',
+  args: STATE_PUSH_FIELDS,
+  needs: { state: 'none', aws: 'none' },
+  load: lazy(() => import('./state-move.js').then((m) => ({ handler: m.push }))),
+  help: `
+Examples:
+  $ npx cognito-scope-setup state push --stack demo --to s3://my-team-state/stacks/demo.json`,
+} as const satisfies CommandSpec;
+
+export const STATE_PULL = {
+  name: 'state pull',
+  description: 'copy the stack\'s state (from --state s3://...) to a local file; refuses to overwrite a newer one',
+  args: STATE_PULL_FIELDS,
+  needs: { state: 'none', aws: 'none' },
+  load: lazy(() => import('./state-move.js').then((m) => ({ handler: m.pull }))),
+  help: `
+Examples:
+  $ npx cognito-scope-setup state pull --stack demo --state s3://my-team-state/stacks/demo.json --to ./.cognito-scope-setup/demo.json`,
+} as const satisfies CommandSpec;
+
+export const COMMANDS: readonly CommandSpec<any>[] = [INIT, PLAN, LIST, STATUS, DESTROY, TOKEN, VERIFY, EXPORT_POSTMAN, EXPORT_CLOUDFORMATION, FORGET, OUTPUTS, UNLOCK, STATE_PUSH, STATE_PULL];

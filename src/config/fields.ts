@@ -45,8 +45,8 @@ export type FieldTable = Readonly<Record<string, FieldDef>>;
 export const GLOBAL_FIELDS = {
   stack: { flags: '--stack <name>', help: 'stack name; every resource is named after it', kind: 'string', default: 'hello-world', key: 'stack', config: 'string', recorded: true, rule: (r) => r.stackName,
     doc: 'Stack name (default `hello-world`); every resource is named after it. Lowercase letters, digits, hyphens; 1-32 characters.' },
-  state: { flags: '--state <file>', help: 'state file (default: ./.cognito-scope-setup/<stack>.json)', kind: 'string',
-    doc: 'State file (default `./.cognito-scope-setup/<stack>.json`; the directory can be set with `COGNITO_SCOPE_SETUP_STATE_DIR`).' },
+  state: { flags: '--state <file|s3-url>', help: 'state file, or s3://<bucket>/<key> (default: $COGNITO_SCOPE_SETUP_STATE_DIR/<stack>.json, else ./.cognito-scope-setup/<stack>.json)', kind: 'string',
+    doc: 'State file, or `s3://<bucket>/<key>` (default `$COGNITO_SCOPE_SETUP_STATE_DIR/<stack>.json`, else `./.cognito-scope-setup/<stack>.json`; `COGNITO_SCOPE_SETUP_STATE_DIR` may be `s3://<bucket>/<prefix>/`). A regular file of at most 1 MiB, or a path not there yet.' },
   region: { flags: '--region <region>', help: 'AWS region (default: from the environment or profile)', kind: 'string', key: 'region', config: 'string', rule: (r) => r.region,
     doc: "AWS region (default: `AWS_REGION`, then the profile's region)." },
   profile: { flags: '--profile <name>', help: 'AWS profile from ~/.aws/config', kind: 'string', doc: "AWS profile; otherwise the SDK's standard credential chain." },
@@ -105,7 +105,7 @@ export const INIT_FIELDS = {
 } as const satisfies FieldTable;
 
 export const LIST_FIELDS = {
-  stateDir: { flags: '--state-dir <dir>', help: 'state directory to look in (default: $COGNITO_SCOPE_SETUP_STATE_DIR or ./.cognito-scope-setup)', kind: 'string' },
+  stateDir: { flags: '--state-dir <dir|s3-prefix>', help: 'state directory or s3://<bucket>/<prefix>/ to look in (default: $COGNITO_SCOPE_SETUP_STATE_DIR or ./.cognito-scope-setup)', kind: 'string' },
 } as const satisfies FieldTable;
 
 /** token and verify: how to get a token. */
@@ -142,6 +142,18 @@ export const CFN_FIELDS = {
 
 export const FORGET_FIELDS = {
   untag: { flags: '--untag', help: 'also remove the cognito-scope-setup:stack tag from its resources', kind: 'boolean' },
+} as const satisfies FieldTable;
+
+export const UNLOCK_FIELDS = {
+  force: { flags: '--force', help: 'remove the lock even though its holder may still be running', kind: 'boolean' },
+} as const satisfies FieldTable;
+
+export const STATE_PUSH_FIELDS = {
+  to: { flags: '--to <s3-url>', help: 'where to: s3://<bucket>/<key>', kind: 'string' },
+} as const satisfies FieldTable;
+
+export const STATE_PULL_FIELDS = {
+  to: { flags: '--to <file>', help: 'where to: a file path', kind: 'string' },
 } as const satisfies FieldTable;
 
 /** The parsed options of a table: commander's attribute names, typed by kind. */

@@ -1,166 +1,148 @@
-// Load (parse, validate, migrate, refuse newer), atomic save (mode 0600) and the per-stack lock.
-import * as fs from 'node:fs';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
-import { LockedError, StateError } from '../errors.js';
-import { STATE_VERSION, TOOL, stateSchema, type State } from './schema.js';
+// The state store a run works with: the backend, the state in memory, the lock, and one save
+// queue. Saves are serialized; saves made while a write waits for its turn share it (it writes
+// the state as it is when it starts), so a burst of finished steps costs one or two writes. A save
+// that cannot land (the state changed under us, or our lock was taken over) stops the run and
+// loses nothing: what this run recorded is written to a rescue file whose path the error names.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { StateError } from '../errors.js';
+import { stateLocationFor, STATE_DIR_ENV, defaultStateDir, isS3Url, type StateBackend } from './backend.js';
+import { FileBackend, listFiles, loadStateFile, writeStateFile } from './file.js';
+import { fileLockHolder, type HeldLock, type Holder } from './file-lock.js';
+import { describeOwner } from './owner.js';
+import { serializeState } from './parse.js';
+import type { State, StepRecord } from './schema.js';
 
-export const STATE_DIR_ENV = 'COGNITO_SCOPE_SETUP_STATE_DIR';
+export { STATE_DIR_ENV, defaultStateDir, stateLocationFor };
 
-export function defaultStateDir(): string {
-  return resolve(process.env[STATE_DIR_ENV] ?? '.cognito-scope-setup');
+export class StateConflictError extends StateError {
+  constructor(message: string, hint: string, code = 'STATE_CONFLICT') {
+    super(message, hint, code);
+    this.name = 'StateConflictError';
+  }
 }
 
-export function stateFileFor(stack: string, explicit?: string): string {
-  return explicit ? resolve(explicit) : join(defaultStateDir(), `${stack}.json`);
+/** Where a save that could not land leaves what this run recorded. */
+function rescuePath(backend: StateBackend, state: State, runId: string): string {
+  if (backend.kind === 'file') return `${backend.location}.rescue-${runId}`;
+  const dir = isS3Url(process.env[STATE_DIR_ENV]) ? resolve('.cognito-scope-setup') : defaultStateDir();
+  return join(dir, `${state.stack}.json.rescue-${runId}`);
 }
 
-/** Older state versions are upgraded here, one version at a time. */
-const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
-  // 1 is the first version; when version 2 arrives, add `1: (s) => ({ ...s, version: 2, ... })`.
-};
-
-export function loadState(file: string): State | undefined {
-  if (!existsSync(file)) return undefined;
-  const text = readFileSync(file, 'utf8');
-  const hint = `Fix the file by hand, restore it from a backup, or move it aside and run init again: the stack's resources are found again by name and ownership tag.`;
-  if (text.trim() === '') throw new StateError(`State file ${file} is empty.`, hint, 'STATE_INVALID');
-  let raw: unknown;
+function writeRescue(backend: StateBackend, state: State, runId: string): string | undefined {
+  const path = rescuePath(backend, state, runId);
   try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new StateError(`State file ${file} is not valid JSON (truncated or edited?): ${(e as Error).message}.`, hint, 'STATE_INVALID');
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new StateError(`State file ${file} does not hold a JSON object.`, hint, 'STATE_INVALID');
-  let obj = raw as Record<string, unknown>;
-  if (obj.tool !== undefined && obj.tool !== TOOL) throw new StateError(`${file} is not a cognito-scope-setup state file (tool: ${JSON.stringify(obj.tool)}).`, 'Pass the right file with --state.', 'STATE_INVALID');
-  const version = obj.version;
-  if (typeof version !== 'number' || !Number.isInteger(version)) throw new StateError(`State file ${file} has no valid "version".`, hint, 'STATE_INVALID');
-  if (version > STATE_VERSION) {
-    throw new StateError(
-      `State file ${file} was written by a newer cognito-scope-setup (state version ${version}; this one reads up to ${STATE_VERSION}).`,
-      'Upgrade: npx cognito-scope-setup@latest <command>. The file was not changed.',
-      'STATE_TOO_NEW',
-    );
-  }
-  for (let v = version; v < STATE_VERSION; v++) {
-    const step = MIGRATIONS[v];
-    if (!step) throw new StateError(`State file ${file} has version ${version}, which this release cannot migrate.`, hint, 'STATE_INVALID');
-    obj = step(obj);
-  }
-  const r = stateSchema.safeParse(obj);
-  if (!r.success) {
-    const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
-    throw new StateError(`State file ${file} does not match the expected format: ${first}.`, hint, 'STATE_INVALID');
-  }
-  return r.data;
-}
-
-export async function saveState(file: string, state: State): Promise<void> {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  state.updatedAt = new Date().toISOString();
-  await writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-}
-
-export function removeState(file: string): void {
-  rmSync(file, { force: true });
-}
-
-/** Stack names with a state file in the state directory. */
-export function listStateFiles(dir = defaultStateDir()): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export interface LockOptions {
-  /** How often the holder refreshes the lock's mtime (ms, at least 1000). */
-  updateMs?: number;
-  /** A lock not refreshed for this long is stale and taken over, whatever its pid (ms). */
-  staleMs?: number;
-}
-
-/**
- * proper-lockfile's fs, except that creating the lock directory also writes owner.json into it,
- * before the library reads the directory's mtime. Writing it afterwards would change that mtime
- * and make the library declare its own lock compromised at the first refresh (it throws, and
- * the run dies, ten seconds in).
- */
-function fsWritingOwner(lockDir: string, ownerFile: string): typeof fs {
-  const mkdir = (path: fs.PathLike, cb: (err: NodeJS.ErrnoException | null) => void) =>
-    fs.mkdir(path, (err) => {
-      if (err || String(path) !== lockDir) return cb(err);
-      try {
-        writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
-      } catch (e) {
-        rmSync(lockDir, { recursive: true, force: true });
-        return cb(e as NodeJS.ErrnoException);
-      }
-      cb(null);
-    });
-  return { ...fs, mkdir } as unknown as typeof fs;
-}
-
-function lockOwner(ownerFile: string): number | undefined {
-  try {
-    const pid = JSON.parse(readFileSync(ownerFile, 'utf8')).pid;
-    return typeof pid === 'number' ? pid : undefined;
+    mkdirSync(resolve(path, '..'), { recursive: true, mode: 0o700 });
+    writeStateFile(path, serializeState(state));
+    return path;
   } catch {
     return undefined;
   }
 }
 
-/**
- * Takes the lock for one state file: `<file>.lock` (a directory, created atomically by
- * proper-lockfile, which also refreshes its mtime while we hold it) with our pid inside. A lock
- * whose holder pid is dead is taken over at once; one whose holder stopped refreshing it (another
- * machine, or no pid recorded) is stale after 30 s.
- */
-export async function lockState(file: string, o: LockOptions = {}): Promise<() => Promise<void>> {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const lockDir = `${file}.lock`;
-  const ownerFile = join(lockDir, 'owner.json');
-  let releasing = false;
-  const options = {
-    realpath: false,
-    lockfilePath: lockDir,
-    stale: o.staleMs ?? 30_000,
-    update: o.updateMs ?? 10_000,
-    retries: 0,
-    fs: fsWritingOwner(lockDir, ownerFile),
-    // The library throws (an uncaught error that kills the run) when it finds its lock changed;
-    // that also happens when a refresh races with our own release. Warn instead.
-    onCompromised: (err: Error) => {
-      if (!releasing) process.stderr.write(`warning: the lock ${lockDir} was changed by someone else while this run held it (${err.message}).\n`);
-    },
-  };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const release = await lockfile.lock(file, options);
-      return async () => {
-        releasing = true;
-        rmSync(ownerFile, { force: true });
-        await release().catch(() => undefined);
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
-      const pid = lockOwner(ownerFile);
-      if (attempt === 0 && pid !== undefined && pid !== process.pid && !pidAlive(pid)) {
-        rmSync(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      throw new LockedError(pid, file);
+export interface StateStore {
+  readonly backend: StateBackend;
+  readonly state: State;
+  /** Record (or with undefined, forget) one step's record, and save. */
+  save(key: string, record: StepRecord | undefined): Promise<void>;
+  /** Write the whole state once more (after pending saves). */
+  persist(): Promise<void>;
+  /** Wait for pending saves (their failures are reported by save/persist, not here). */
+  settle(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** Write at all (init, destroy of a recorded stack); status and plan never write. */
+  write: boolean;
+  /** The lock this run holds: a save after it was taken over by another run is refused. */
+  lock?: HeldLock;
+  runId?: string;
+}
+
+export function createStore(backend: StateBackend, state: State, o: StoreOptions): StateStore {
+  let chain: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | undefined;
+  const runId = o.lock?.owner.runId ?? o.runId ?? `${process.pid}`;
+  const write = async () => {
+    if (!o.write) return;
+    if (o.lock?.lost()) {
+      const rescue = writeRescue(backend, state, runId);
+      throw new StateConflictError(
+        `The lock on ${backend.location} was taken over by another run (this run was judged gone: no heartbeat for its time-to-live); this run stopped without saving there.${rescue ? ` What it recorded is in ${rescue}.` : ''}`,
+        'Check the stack with status, then run init again: resources this run created are found again by name and ownership tag.',
+        'LOCK_LOST',
+      );
     }
-  }
-  throw new LockedError(undefined, file);
+    state.updatedAt = new Date().toISOString();
+    try {
+      await backend.save(state);
+    } catch (e) {
+      if (e instanceof StateConflictError) {
+        const rescue = writeRescue(backend, state, runId);
+        if (rescue) throw new StateConflictError(`${e.message} What this run recorded is in ${rescue}.`, e.hint ?? '', e.code);
+      }
+      throw e;
+    }
+  };
+  const enqueue = () => {
+    if (!queued) {
+      const start = () => {
+        queued = undefined;
+        return write();
+      };
+      queued = chain = chain.then(start, start);
+    }
+    return queued;
+  };
+  return {
+    backend,
+    state,
+    save: (key, record) => {
+      if (record === undefined) delete state.resources[key];
+      else state.resources[key] = record;
+      return enqueue();
+    },
+    persist: enqueue,
+    settle: () => chain.catch(() => undefined),
+  };
+}
+
+/** A one-line description of a lock holder, for warnings ("another run (...) is changing it"). */
+export function holderLine(h: Holder): string {
+  return describeOwner(h.owner, h.ageMs);
+}
+
+// ---- Local-file helpers (kept for the callers and tests that deal with files only) ----
+
+export function stateFileFor(stack: string, explicit?: string): string {
+  return stateLocationFor(stack, explicit);
+}
+
+export function loadState(file: string): State | undefined {
+  return loadStateFile(file);
+}
+
+export async function saveState(file: string, state: State): Promise<void> {
+  state.updatedAt = new Date().toISOString();
+  await new FileBackend(file).save(state);
+}
+
+export function removeState(file: string): void {
+  void new FileBackend(file).remove();
+}
+
+export function listStateFiles(dir = defaultStateDir()): string[] {
+  return listFiles(dir).map((b) => b.location);
+}
+
+/** Take the lock of a state file; returns its release. */
+export async function lockState(file: string, o: { command?: string; ttlMs?: number } = {}): Promise<() => Promise<void>> {
+  const held = await new FileBackend(file).lock(o);
+  return held.release;
+}
+
+/** The live holder of a state file's lock (not stale, not this process), if any. */
+export function liveFileHolder(file: string): Holder | undefined {
+  const h = fileLockHolder(file);
+  return h && !h.stale && h.owner.pid !== process.pid ? h : undefined;
 }

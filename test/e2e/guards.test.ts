@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lambdaCode } from '../../src/steps/lambda-code.js';
+import { fileLockHolder } from '../../src/state/file-lock.js';
 import { emulatorEnv, killCli, runCli, spawnCli, tempStateDir } from '../support/cli.js';
 import { inventory, sdkClients } from '../support/inventory.js';
 import { startCountingProxy, type CountingProxy } from '../support/proxy.js';
@@ -74,7 +75,7 @@ describe('one run at a time', () => {
     const first = spawnCli(initArgs(stack, px.p.endpoint), { env, input: PASSWORD + '\n' });
     try {
       await gate.held;
-      const owner = JSON.parse(readFileSync(`${stateFile}.lock/owner.json`, 'utf8'));
+      const owner = fileLockHolder(stateFile)!.owner;
       expect(owner.pid).toBe(first.child.pid);
       // Every branch of the first run is now blocked on a held request: wait until none is left to arrive.
       let before = -1;
@@ -111,7 +112,7 @@ describe('one run at a time', () => {
     gate.release();
     expect((await doomed.done).signal).toBe('SIGKILL');
     // The lock is still there, with the dead pid in it.
-    expect(JSON.parse(readFileSync(`${stateFile}.lock/owner.json`, 'utf8')).pid).toBe(doomed.child.pid);
+    expect(fileLockHolder(stateFile)!.owner.pid).toBe(doomed.child.pid);
     const next = await runCli(['destroy', '--yes', '--json', '--stack', stack], { env });
     expect(next.code, next.stderr).toBe(0);
     expect(next.json().remaining).toEqual([]);

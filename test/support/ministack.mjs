@@ -42,7 +42,7 @@ export const VENV_PACKAGES = {
 };
 
 /** Services ministack is started with (SERVICES env var). */
-export const MINISTACK_SERVICES = 'iam,sts,lambda,apigateway,cognito-idp,logs,cloudformation';
+export const MINISTACK_SERVICES = 'iam,sts,lambda,apigateway,cognito-idp,logs,cloudformation,s3';
 
 /** Repository root (this file is <repo>/test/support/ministack.mjs). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

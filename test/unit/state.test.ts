@@ -4,35 +4,13 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { LockedError, StateError } from '../../src/errors.js';
-import { STATE_VERSION, type State } from '../../src/state/schema.js';
+import { STATE_VERSION } from '../../src/state/schema.js';
+import { sampleState } from './state/sample.js';
 import { loadState, lockState, saveState } from '../../src/state/store.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'css-state-'));
 
-export const sampleState = (): State => ({
-  version: STATE_VERSION,
-  tool: 'cognito-scope-setup',
-  stack: 'demo',
-  region: 'us-east-1',
-  accountId: '123456789012',
-  inputs: {
-    stack: 'demo',
-    runtime: 'python3.13',
-    endpointType: 'EDGE',
-    stage: 'dev',
-    domainPrefix: 'demo-abc123',
-    resourceServerId: 'demo-api',
-    scopes: [{ name: 'read.helloworld.message', description: 'Read' }],
-    callbackUrls: ['https://oauth.pstmn.io/v1/callback'],
-    userMode: 'password',
-    username: 'alice',
-    email: 'alice@example.com',
-  },
-  domainPrefixGenerated: true,
-  resources: { api: { id: 'abc', rootResourceId: 'r1' } },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-});
+export { sampleState };
 
 describe('state file', () => {
   it('round-trips through an atomic save with mode 0600', async () => {
@@ -98,13 +76,12 @@ describe('lock', () => {
     await again();
   });
 
-  it('takes over a lock left by a dead process', async () => {
+  it('takes over a lock left by a dead process (the layout of the previous release: owner.json with its pid)', async () => {
     const f = join(dir(), 'demo.json');
     // A child takes the lock and is killed without releasing it.
     const child = spawn(process.execPath, ['--input-type=module', '-e', `
-      import lockfile from 'proper-lockfile';
-      import { writeFileSync } from 'node:fs';
-      await lockfile.lock(${JSON.stringify(f)}, { realpath: false, lockfilePath: ${JSON.stringify(f + '.lock')}, stale: 30000, update: 10000 });
+      import { mkdirSync, writeFileSync } from 'node:fs';
+      mkdirSync(${JSON.stringify(f + '.lock')});
       writeFileSync(${JSON.stringify(f + '.lock/owner.json')}, JSON.stringify({ pid: process.pid }));
       process.stdout.write('locked\\n');
       setInterval(() => {}, 1000);

@@ -1,0 +1,324 @@
+// The state as an S3 object, with optimistic concurrency and a lock made of conditional writes
+// (the model: Terraform's S3 backend with use_lockfile, without its manual force-unlock):
+//   save  = PutObject If-Match <ETag last read or written>; the first save of a stack
+//           If-None-Match *. 412 PreconditionFailed (or 404 for If-Match on a deleted object)
+//           means another run changed the state: stop, say so, lose nothing.
+//   lock  = <key>.lock, created with If-None-Match *, holding run id, host, pid, user, start time
+//           and a heartbeat rewritten every third of the time-to-live with If-Match on its ETag.
+//           A lock whose heartbeat is older than its time-to-live (by S3's clock: the response's
+//           Date minus the object's Last-Modified, so client clocks do not matter), or whose
+//           holder is a dead pid on this host, is taken over with If-Match on the stale ETag:
+//           of two takers exactly one wins. Release is DeleteObject If-Match on our ETag.
+//   409 ConditionalRequestConflict (AWS: a concurrent conditional write to the same key) is
+//   retried a few times, as AWS advises. A 412 after the SDK retried a write whose first answer
+//   was lost is checked against what we wrote: our own write is adopted, not called a conflict.
+import type { S3Client } from '@aws-sdk/client-s3';
+import { baseConfig, resolveRegion } from '../aws/clients.js';
+import { explainAwsError } from '../aws/errors.js';
+import { CliError, LockedError, StateError } from '../errors.js';
+import type { Connection, S3Location, StateBackend } from './backend.js';
+import type { HeldLock, Holder, LockOptions } from './file-lock.js';
+import { markOurs, newOwner, parseOwner, staleReason, unmarkOurs, type LockOwner } from './owner.js';
+import { MAX_STATE_BYTES, parseState, serializeState } from './parse.js';
+import type { State } from './schema.js';
+import { StateConflictError } from './store.js';
+
+type Sdk = typeof import('../aws/sdk/s3.js');
+
+interface Shared {
+  sdk: Sdk;
+  client: S3Client;
+  /** The Date header of the last response (S3's clock), for lock ages. */
+  serverNow(): number;
+}
+
+const clients = new Map<string, Promise<Shared>>();
+
+function connect(conn: Connection): Promise<Shared> {
+  const id = JSON.stringify([conn.region, conn.profile, conn.endpoint]);
+  let p = clients.get(id);
+  if (!p) {
+    p = (async () => {
+      const sdk = await import('../aws/sdk/s3.js');
+      const region = conn.region ?? (await resolveRegion(undefined, conn.profile)) ?? 'us-east-1';
+      const cfg: Record<string, unknown> = { ...baseConfig({ region, profile: conn.profile, endpoint: conn.endpoint }), followRegionRedirects: true };
+      // An endpoint (an emulator, a VPC endpoint) gets path-style addressing: no bucket DNS names.
+      if (conn.endpoint) cfg.forcePathStyle = true;
+      const client = new sdk.S3Client(cfg);
+      let last: { at: number; server: number } | undefined;
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const capture = (headers: Record<string, string> | undefined) => {
+            const d = headers?.date ? Date.parse(headers.date) : NaN;
+            if (Number.isFinite(d)) last = { at: Date.now(), server: d };
+          };
+          try {
+            const out = await next(args);
+            capture((out.response as { headers?: Record<string, string> })?.headers);
+            return out;
+          } catch (e) {
+            capture((e as { $response?: { headers?: Record<string, string> } })?.$response?.headers);
+            throw e;
+          }
+        },
+        { step: 'deserialize', name: 'cssServerDate' },
+      );
+      return { sdk, client, serverNow: () => (last ? last.server + (Date.now() - last.at) : Date.now()) };
+    })();
+    clients.set(id, p);
+  }
+  return p;
+}
+
+/** Close every S3 client (at the end of a run). */
+export function closeS3(): void {
+  for (const p of clients.values()) void p.then((s) => s.client.destroy(), () => undefined);
+  clients.clear();
+}
+
+const errName = (e: unknown) => (e as { name?: string; Code?: string })?.name ?? (e as { Code?: string })?.Code ?? '';
+const status = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+const isPrecondition = (e: unknown) => errName(e) === 'PreconditionFailed' || status(e) === 412;
+const isConflict409 = (e: unknown) => errName(e) === 'ConditionalRequestConflict' || status(e) === 409;
+const isNoSuchKey = (e: unknown) => errName(e) === 'NoSuchKey' || (status(e) === 404 && errName(e) !== 'NoSuchBucket');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** 409 ConditionalRequestConflict: AWS says retry; a few tries, then it counts as a conflict. */
+async function retry409<T>(f: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (!isConflict409(e) || i >= 4) throw e;
+      await sleep(100 * 2 ** i + Math.floor(Math.random() * 100));
+    }
+  }
+}
+
+async function bodyText(body: unknown): Promise<string> {
+  return (body as { transformToString(): Promise<string> }).transformToString();
+}
+
+/** One clear line for an S3 failure: bucket missing (exit 2), access denied, unreachable. */
+export function explainS3(e: unknown, where: S3Location, conn: Connection, doing: string, key: string): unknown {
+  if (e instanceof CliError) return e;
+  const name = errName(e);
+  const url = `s3://${where.bucket}/${key}`;
+  if (name === 'NoSuchBucket') {
+    return new CliError('STATE_BUCKET', `--state s3://${where.bucket}/${where.key}: the S3 bucket "${where.bucket}" does not exist (NoSuchBucket, while trying to ${doing}).`, `Create the bucket first (see "Teams and CI" in the README), or pass --state a bucket that exists. Check --region and --endpoint-url too.`, 2, { cause: e });
+  }
+  if (name === 'AccessDenied' || name === 'Forbidden' || status(e) === 403) {
+    return new CliError('STATE_ACCESS_DENIED', `Access denied to ${url} (${name || 403}, while trying to ${doing}): these credentials may not use the state there.`, `Grant s3:GetObject, s3:PutObject and s3:DeleteObject on the stack's key and its .lock, and s3:ListBucket on the bucket (README, "Teams and CI"); or use --profile with credentials that have them.`, 1, { cause: e });
+  }
+  const x = explainAwsError(e, { endpoint: conn.endpoint, profile: conn.profile, region: conn.region });
+  if (x instanceof CliError) return x;
+  return new CliError('STATE_S3', `Cannot ${doing} ${url}: ${(e as Error)?.message ?? String(e)}${name ? ` (${name})` : ''}.`, 'Check --endpoint-url, --region and the network, then run the same command again.', 1, { cause: e });
+}
+
+
+export class S3Backend implements StateBackend {
+  readonly kind = 's3' as const;
+  readonly location: string;
+  readonly label: string;
+  private etag: string | undefined;
+  private loaded = false;
+  constructor(
+    readonly where: S3Location,
+    private readonly conn: Connection,
+  ) {
+    this.location = `s3://${where.bucket}/${where.key}`;
+    this.label = `State object ${this.location}`;
+  }
+
+  private get lockKey() {
+    return `${this.where.key}.lock`;
+  }
+
+  private explain(e: unknown, doing: string, key = this.where.key): unknown {
+    return explainS3(e, this.where, this.conn, doing, key);
+  }
+
+  private async get(key: string): Promise<{ text: string; etag: string; lastModified?: Date } | undefined> {
+    const s = await connect(this.conn);
+    try {
+      const r = await s.client.send(new s.sdk.GetObjectCommand({ Bucket: this.where.bucket, Key: key }));
+      if ((r.ContentLength ?? 0) > MAX_STATE_BYTES) {
+        throw new StateError(`s3://${this.where.bucket}/${key} is ${r.ContentLength} bytes; a state object is at most 1 MiB, so this one is not ours.`, 'Pass --state another key.', 'STATE_INVALID');
+      }
+      return { text: await bodyText(r.Body), etag: r.ETag ?? '', lastModified: r.LastModified };
+    } catch (e) {
+      if (isNoSuchKey(e)) return undefined;
+      throw this.explain(e, 'read', key);
+    }
+  }
+
+  async load(): Promise<State | undefined> {
+    const got = await this.get(this.where.key);
+    this.loaded = true;
+    this.etag = got?.etag;
+    if (!got) return undefined;
+    return parseState(got.text, this.label, `Fix the object (download, edit, upload), or restore an earlier version if the bucket keeps versions; the stack's resources are found again by name and ownership tag.`);
+  }
+
+  async save(state: State): Promise<void> {
+    if (!this.loaded) await this.load().catch(() => undefined);
+    const s = await connect(this.conn);
+    const body = serializeState(state);
+    const cond = this.etag ? { IfMatch: this.etag } : { IfNoneMatch: '*' };
+    try {
+      const r = await retry409(() =>
+        s.client.send(new s.sdk.PutObjectCommand({ Bucket: this.where.bucket, Key: this.where.key, Body: body, ContentType: 'application/json', ...cond })),
+      );
+      this.etag = r.ETag;
+    } catch (e) {
+      if (isPrecondition(e) || isConflict409(e) || (this.etag && isNoSuchKey(e))) {
+        // Was it our own write, answered too late and retried by the SDK? Then it landed.
+        const now = await this.get(this.where.key).catch(() => undefined);
+        if (now && now.text === body) {
+          this.etag = now.etag;
+          return;
+        }
+        throw new StateConflictError(
+          `${this.label} was changed by another run after this run read it (${now ? 'it has a new version' : 'it was deleted'}); this run stopped without overwriting it.`,
+          'Check the stack with status --state ' + this.location + ', then run init again: resources this run created are found again by name and ownership tag.',
+        );
+      }
+      throw this.explain(e, 'save the state to');
+    }
+  }
+
+  async remove(): Promise<void> {
+    const s = await connect(this.conn);
+    try {
+      await retry409(() => s.client.send(new s.sdk.DeleteObjectCommand({ Bucket: this.where.bucket, Key: this.where.key, ...(this.etag ? { IfMatch: this.etag } : {}) })));
+      this.etag = undefined;
+    } catch (e) {
+      if (isNoSuchKey(e)) return;
+      if (isPrecondition(e)) throw new StateConflictError(`${this.label} was changed by another run; it was not deleted.`, `Check the stack with status --state ${this.location}.`);
+      throw this.explain(e, 'delete the state at');
+    }
+  }
+
+  private async readLock(): Promise<{ holder: Holder; etag: string } | undefined> {
+    const s = await connect(this.conn);
+    const got = await this.get(this.lockKey);
+    if (!got) return undefined;
+    const owner = parseOwner(got.text) ?? { tool: 'cognito-scope-setup' as const, runId: `unknown-${got.etag}`, pid: -1, host: '', user: '', startedAt: '', heartbeatAt: '', ttlMs: 30_000 };
+    const ageMs = Math.max(0, s.serverNow() - (got.lastModified?.getTime() ?? s.serverNow()));
+    return { holder: { owner, ageMs, stale: staleReason(owner, ageMs) }, etag: got.etag };
+  }
+
+  async holder(): Promise<Holder | undefined> {
+    return (await this.readLock())?.holder;
+  }
+
+  async forceUnlock(): Promise<Holder | undefined> {
+    const s = await connect(this.conn);
+    const cur = await this.readLock();
+    if (!cur) return undefined;
+    try {
+      await s.client.send(new s.sdk.DeleteObjectCommand({ Bucket: this.where.bucket, Key: this.lockKey, IfMatch: cur.etag }));
+    } catch (e) {
+      if (isNoSuchKey(e)) return cur.holder;
+      if (isPrecondition(e)) throw new CliError('LOCK_CHANGED', `The lock on ${this.location} changed while it was being removed (another run took it or refreshed it); nothing was removed.`, 'Run unlock --force again to see who holds it now.');
+      throw this.explain(e, 'remove the lock', this.lockKey);
+    }
+    return cur.holder;
+  }
+
+  private async putLock(owner: LockOwner, cond: { IfNoneMatch: string } | { IfMatch: string }): Promise<string | undefined> {
+    const s = await connect(this.conn);
+    const body = JSON.stringify(owner, null, 2) + '\n';
+    try {
+      const r = await retry409(() => s.client.send(new s.sdk.PutObjectCommand({ Bucket: this.where.bucket, Key: this.lockKey, Body: body, ContentType: 'application/json', ...cond })));
+      return r.ETag ?? '';
+    } catch (e) {
+      if (isPrecondition(e) || isConflict409(e) || isNoSuchKey(e)) {
+        const now = await this.get(this.lockKey).catch(() => undefined);
+        if (now && now.text === body) return now.etag; // our own write, its answer lost
+        return undefined;
+      }
+      throw this.explain(e, 'take the lock', this.lockKey);
+    }
+  }
+
+  async lock(o: LockOptions = {}): Promise<HeldLock> {
+    const owner = newOwner(o.command, o.ttlMs);
+    markOurs(owner.runId);
+    let etag: string | undefined;
+    let tookOver: { owner: LockOwner; reason: string } | undefined;
+    try {
+      for (let round = 0; round < 6 && etag === undefined; round++) {
+        etag = await this.putLock(owner, { IfNoneMatch: '*' });
+        if (etag !== undefined) break;
+        const cur = await this.readLock();
+        if (!cur) continue; // released meanwhile: try again
+        if (!cur.holder.stale) throw new LockedError(cur.holder.owner, this.location, cur.holder.ageMs, `If you are sure no run holds it: cognito-scope-setup unlock --force --state ${this.location}`);
+        etag = await this.putLock(owner, { IfMatch: cur.etag });
+        if (etag !== undefined) tookOver = { owner: cur.holder.owner, reason: cur.holder.stale };
+      }
+      if (etag === undefined) {
+        const cur = await this.readLock();
+        throw new LockedError(cur?.holder.owner, this.location, cur?.holder.ageMs);
+      }
+    } catch (e) {
+      unmarkOurs(owner.runId);
+      throw e;
+    }
+    let lost = false;
+    let released = false;
+    let inFlight: Promise<void> = Promise.resolve();
+    const beat = setInterval(() => {
+      inFlight = inFlight.then(async () => {
+        if (lost || released) return;
+        const next = { ...owner, heartbeatAt: new Date().toISOString() };
+        try {
+          const e = await this.putLock(next, { IfMatch: etag! });
+          if (e === undefined) lost = true;
+          else etag = e;
+        } catch {
+          // A failed refresh (network): the next one tries again; the time-to-live allows two misses.
+        }
+      });
+    }, Math.max(250, Math.floor(owner.ttlMs / 3)));
+    beat.unref();
+    const stop = () => {
+      released = true;
+      clearInterval(beat);
+      unmarkOurs(owner.runId);
+    };
+    return {
+      owner,
+      tookOver,
+      lost: () => lost,
+      release: async () => {
+        if (released) return;
+        stop();
+        await inFlight;
+        if (lost) return;
+        const s = await connect(this.conn);
+        await s.client.send(new s.sdk.DeleteObjectCommand({ Bucket: this.where.bucket, Key: this.lockKey, IfMatch: etag })).catch(() => undefined);
+      },
+      // No request can be made synchronously: the lock then expires after its time-to-live.
+      releaseSync: stop,
+    };
+  }
+}
+
+/** Every state object under a prefix (list): keys ending in .json. */
+export async function listS3(where: S3Location, conn: Connection): Promise<S3Backend[]> {
+  const s = await connect(conn);
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    let r;
+    try {
+      r = await s.client.send(new s.sdk.ListObjectsV2Command({ Bucket: where.bucket, Prefix: where.key, ContinuationToken: token }));
+    } catch (e) {
+      throw explainS3(e, where, conn, 'list', where.key);
+    }
+    for (const o of r.Contents ?? []) if (o.Key?.endsWith('.json')) keys.push(o.Key);
+    token = r.IsTruncated ? r.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort().map((key) => new S3Backend({ bucket: where.bucket, key }, conn));
+}
