@@ -179,6 +179,32 @@ describe('runs that meet on one stack', () => {
     expect(d.code, d.stderr).toBe(0);
   });
 
+  it('two runs that find one stale lock at the same moment: exactly one takes it over, the other is refused', async () => {
+    const stack = `e2e-s3stale2-${RUN}`;
+    const key = `stacks/${stack}.json.lock`;
+    // A lock of a runner that vanished elsewhere, with a time-to-live of 1 s, then older than that.
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: JSON.stringify({ tool: 'cognito-scope-setup', runId: 'gone', pid: 4242, host: 'ci-runner-gone', user: 'ci', startedAt: '2026-01-01T00:00:00.000Z', heartbeatAt: '2026-01-01T00:00:00.000Z', ttlMs: 1000 }) }));
+    await new Promise((r) => setTimeout(r, 3000));
+    const gate = holdAtFirstAwsWrite(px);
+    const runs = [0, 1].map(() => spawnCli(initArgs(stack, px.endpoint, false), { env: env(), cwd: workdir() }));
+    let results;
+    try {
+      // The loser ends on its own (refused); the winner is held at its first AWS write.
+      const loser = await Promise.race(runs.map((r, i) => r.done.then((d) => ({ ...d, i }))));
+      expect(loser.code, loser.stderr).toBe(1);
+      expect(loser.json().error.code).toBe('LOCKED');
+      await gate.held;
+    } finally {
+      gate.release();
+      results = await Promise.all(runs.map((r) => r.done));
+    }
+    expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
+    const winner = results.find((r) => r.code === 0)!;
+    expect(winner.stderr).toMatch(/Took over the lock .* on host ci-runner-gone .*is gone \(its last heartbeat was \d+ s ago, longer than its time-to-live of 1 s\)/);
+    const d = await cli(['destroy', '--yes', '--stack', stack, '--state', url(stack), '--endpoint-url', px.endpoint]);
+    expect(d.code, d.stderr).toBe(0);
+  });
+
   it('unlock names the holder; unlock --force removes the lock', async () => {
     const stack = `e2e-s3unlock-${RUN}`;
     const key = `stacks/${stack}.json.lock`;
