@@ -1,4 +1,4 @@
-// `npm test`: type-check, then run every test project. The e2e tests build their own copy of the
+// `npm test`: type-check, lint (eslint with typescript-eslint), then run every test project. The e2e tests build their own copy of the
 // CLI into a temporary directory (test/support/build-cli.mjs), so dist/ is never rebuilt under a
 // CLI that is running from it. The emulator project installs the pinned ministack into
 // .venv-ministack/ on first use and starts it on a free 127.0.0.1 port (test/support/globalSetup.mjs).
@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 
 const steps = [
   ['tsc', ['--noEmit']],
+  ['eslint', ['--max-warnings=0', '.']],
   ['vitest', ['run', ...process.argv.slice(2)]],
 ];
 for (const [cmd, args] of steps) {

@@ -69,7 +69,7 @@ export interface OpenOptions {
 }
 
 export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptions): Promise<Session> {
-  const { stack, stateFile, recorded } = local;
+  const { stack, recorded } = local;
   const inputs = o.resolved ?? resolveInputs({ flags: { ...o.flags, stack }, config: o.config, recorded: recorded?.inputs });
   if (recorded && !o.resolved && !o.flags?.domainPrefix && !o.config?.domainPrefix) inputs.domainPrefixGenerated = recorded.domainPrefixGenerated;
 

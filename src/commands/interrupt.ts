@@ -4,7 +4,7 @@
 // says how to resume and exits 130 / 143 / 129. A second signal stops at once: the state file is
 // still whole (atomic writes), and a resource created in that last moment is found again by its
 // name and ownership tag on the next run.
-import type { EngineEvent, Step } from '../engine/types.js';
+import type { AnyStep, EngineEvent } from '../engine/types.js';
 import { CliError } from '../errors.js';
 import { exitCodeOfSignal, STOP_SIGNALS, type StopSignal } from './exit-codes.js';
 import { renderError, RunStopped, type ErrorSink } from './outcome.js';
@@ -28,7 +28,7 @@ export interface InterruptGuard {
   /** The signal that stopped the run, once one came. */
   readonly signal: StopSignal | undefined;
   /** The same steps, refusing to start a read, create, update or delete once a signal came. */
-  wrap<C>(steps: readonly Step<C, any>[]): Step<C, any>[];
+  wrap<C>(steps: readonly AnyStep<C>[]): AnyStep<C>[];
   dispose(): void;
 }
 
@@ -55,8 +55,10 @@ export function guardInterrupts(say: (line: string) => void, proc: Proc = proces
     handlers.set(s, h);
     proc.on(s, h);
   }
-  const gate = <F extends (...a: any[]) => Promise<any>>(step: object, fn: F): F =>
-    ((...args: any[]) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- wraps a step operation of any signature
+  type Operation = (...a: any[]) => Promise<unknown>;
+  const gate = <F extends Operation>(step: object, fn: F): F =>
+    ((...args: Parameters<F>) => {
       if (signal) return Promise.reject(new Interrupted(signal));
       return fn.apply(step, args);
     }) as F;

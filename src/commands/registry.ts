@@ -219,4 +219,5 @@ Examples:
   $ npx cognito-scope-setup state pull --stack demo --state s3://my-team-state/stacks/demo.json --to ./.cognito-scope-setup/demo.json`,
 } as const satisfies CommandSpec;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command's args type is its own
 export const COMMANDS: readonly CommandSpec<any>[] = [INIT, PLAN, LIST, STATUS, DESTROY, TOKEN, VERIFY, EXPORT_POSTMAN, EXPORT_CLOUDFORMATION, FORGET, OUTPUTS, UNLOCK, STATE_PUSH, STATE_PULL];

@@ -1,7 +1,7 @@
 // Dependency graph utilities and a ready-pool scheduler with a concurrency limit.
-import type { Step } from './types.js';
+import type { AnyStep } from './types.js';
 
-export function checkGraph<C>(steps: readonly Step<C, any>[]): void {
+export function checkGraph<C>(steps: readonly AnyStep<C>[]): void {
   const keys = new Set(steps.map((s) => s.key));
   if (keys.size !== steps.length) throw new Error('duplicate step keys');
   for (const s of steps) {
@@ -22,7 +22,7 @@ export function checkGraph<C>(steps: readonly Step<C, any>[]): void {
 }
 
 /** The longest chain of dependencies (in steps), used by `plan` and the benchmark. */
-export function depth<C>(steps: readonly Step<C, any>[], weight: (s: Step<C, any>) => number = () => 1): number {
+export function depth<C>(steps: readonly AnyStep<C>[], weight: (s: AnyStep<C>) => number = () => 1): number {
   const byKey = new Map(steps.map((s) => [s.key, s]));
   const memo = new Map<string, number>();
   const d = (k: string): number => {
@@ -93,9 +93,9 @@ export interface DestroyGraph {
   cascaded(key: string): readonly string[];
 }
 
-export function destroyGraph<C>(steps: readonly Step<C, any>[]): DestroyGraph {
+export function destroyGraph<C>(steps: readonly AnyStep<C>[]): DestroyGraph {
   const byKey = new Map(steps.map((s) => [s.key, s]));
-  const rootOf = (s: Step<C, any>): string => {
+  const rootOf = (s: AnyStep<C>): string => {
     let cur = s;
     while (cur.deletedWith && byKey.has(cur.deletedWith)) cur = byKey.get(cur.deletedWith)!;
     return cur.key;

@@ -2,9 +2,9 @@
 // retired steps, and the rule that decides whether a later pass may reuse the first read.
 import { StepFailed, NotOwned } from './errors.js';
 import { checkGraph, runGraph } from './graph.js';
-import type { EngineOptions, Live, ReadBasis, Step, StepContext, StepRecord, StepResult, WaveRead } from './types.js';
+import type { AnyStep, EngineOptions, Live, ReadBasis, StepContext, StepRecord, StepResult, WaveRead } from './types.js';
 
-export type AnyStep<C> = Step<C, any>;
+export type { AnyStep } from './types.js';
 
 // Fourteen steps' reads at once stay well inside AWS's limits: about a third go to Cognito, whose
 // control plane allows about 15 requests per second, and the clients retry adaptively.

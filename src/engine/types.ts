@@ -84,9 +84,13 @@ export interface Step<C, R extends StepRecord = StepRecord> {
   delete(ctx: StepContext<C>, record: R): Promise<void>;
 }
 
+/** A step of any record type: a graph holds steps whose records differ. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- existential: each step's record type is its own
+export type AnyStep<C> = Step<C, any>;
+
 export interface EngineOptions<C> {
   /** This run's graph (computed by the app from its inputs: a switched-off step is not in it). */
-  steps: readonly Step<C, any>[];
+  steps: readonly AnyStep<C>[];
   app: C;
   /** Records from the state file, per step key. */
   recorded: Readonly<Record<string, StepRecord | undefined>>;
@@ -97,7 +101,7 @@ export interface EngineOptions<C> {
    * that plan shows it deleted, execute deletes it and destroy includes it. Undefined: a record
    * of no known step, left as it is.
    */
-  retired?(key: string, record: StepRecord): Step<C, any> | undefined;
+  retired?(key: string, record: StepRecord): AnyStep<C> | undefined;
   onEvent?(e: EngineEvent): void;
   /**
    * Awaited alongside the first wave of reads and before anything else: what must hold before the

@@ -47,7 +47,7 @@ export async function startCallbackServer(o: CallbackServerOptions): Promise<Cal
   const code = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
   code.catch(() => undefined); // the caller may stop listening before awaiting; never an unhandled rejection
   let used = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined; // eslint-disable-line prefer-const -- assigned once listening
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

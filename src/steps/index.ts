@@ -1,7 +1,7 @@
 // The step graph of the tutorial stack. Order here is only for display; the engine orders by
 // dependsOn and runs independent branches (IAM + Lambda, API Gateway, Cognito) concurrently.
 import type { Inputs } from '../config/schema.js';
-import type { Step, StepRecord } from '../engine/types.js';
+import type { AnyStep, StepRecord } from '../engine/types.js';
 import { apiStep } from './api.js';
 import type { App } from './app.js';
 import { authorizerStep } from './authorizer.js';
@@ -18,7 +18,7 @@ import { roleStep } from './role.js';
 import { userPoolStep } from './user-pool.js';
 import { userStep } from './user.js';
 
-export const STEPS: readonly Step<App, any>[] = [
+export const STEPS: readonly AnyStep<App>[] = [
   roleStep,
   functionStep,
   logGroupStep,
@@ -36,11 +36,11 @@ export const STEPS: readonly Step<App, any>[] = [
 ];
 
 /** This run's graph: every step these inputs call for (no user with --no-user, the M2M client only when asked). */
-export function stepsFor(inputs: Pick<Inputs, 'userMode' | 'm2mClient'>): Step<App, any>[] {
+export function stepsFor(inputs: Pick<Inputs, 'userMode' | 'm2mClient'>): AnyStep<App>[] {
   return STEPS.filter((s) => (s.key === 'user' ? inputs.userMode !== 'none' : s.key === 'm2mClient' ? inputs.m2mClient === true : true));
 }
 
 /** The step for a key recorded in state but not in this run's graph (switched off): the engine deletes it. */
-export function retiredStep(key: string, _record: StepRecord): Step<App, any> | undefined {
+export function retiredStep(key: string, _record: StepRecord): AnyStep<App> | undefined {
   return STEPS.find((s) => s.key === key);
 }

@@ -68,7 +68,6 @@ export const methodStep: Step<App, MethodRecord> = {
     const { app } = ctx;
     const api = ctx.get<ApiRecord>('api')!;
     const auth = ctx.get<AuthorizerRecord>('authorizer')!;
-    const apigw = await app.aws.apigw();
     try {
       await putMethod(app, api, auth);
     } catch (e) {

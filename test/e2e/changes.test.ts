@@ -3,7 +3,7 @@
 // plan predicted, that plan sent no mutating request, and, with an independent SDK client, that
 // AWS (the emulator) ended up as asked. Then an out-of-band edit is detected and repaired, and
 // `list` shows several stacks side by side.
-import { GetMethodCommand, GetResourcesCommand, GetStageCommand, GetStagesCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { GetMethodCommand, GetStageCommand, GetStagesCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
 import {
   AdminGetUserCommand,
   CreateUserPoolClientCommand,

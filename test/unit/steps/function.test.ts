@@ -15,8 +15,6 @@ import { lambdaCode } from '../../../src/steps/lambda-code.js';
 import { OUR_TAG, RECORDS, STACK, awsError, lambdaMock, makeHarness, resetMocks } from './harness.js';
 
 const FN = `${STACK}-lambda`;
-const propagationError = () =>
-  new InvalidParameterValueException({ message: 'The role defined for the function cannot be assumed by Lambda.', $metadata: {} });
 
 beforeEach(resetMocks);
 afterEach(() => {

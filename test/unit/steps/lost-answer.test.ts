@@ -45,7 +45,7 @@ import { resourceServerStep } from '../../../src/steps/resource-server.js';
 import { roleStep } from '../../../src/steps/role.js';
 import { userPoolStep } from '../../../src/steps/user-pool.js';
 import { userStep } from '../../../src/steps/user.js';
-import { ACCOUNT, OUR_TAG, OUR_TAG_LIST, ROLE_TAG_LIST, RECORDS, REGION, STACK, apigwMock, cognitoMock, iamMock, lambdaMock, makeHarness, resetMocks } from './harness.js';
+import { ACCOUNT, OUR_TAG, ROLE_TAG_LIST, RECORDS, REGION, STACK, apigwMock, cognitoMock, iamMock, lambdaMock, makeHarness, resetMocks } from './harness.js';
 
 beforeEach(resetMocks);
 
