@@ -54,7 +54,7 @@ export async function readLiveModel(aws: AwsClients, ids: LiveIds, extra: { read
     cognito.send(new DescribeUserPoolCommand({ UserPoolId: ids.userPoolId })),
     cognito.send(new DescribeResourceServerCommand({ UserPoolId: ids.userPoolId, Identifier: ids.resourceServerId })),
     Promise.all(ids.clientIds.map(async (c) => ({ m2m: c.m2m, c: (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: c.id }))).UserPoolClient! }))),
-    cognito.send(new ListUsersCommand({ UserPoolId: ids.userPoolId, Limit: 60 })),
+    allUsers(aws, ids.userPoolId),
     ids.logGroupName && extra.readLogGroup ? extra.readLogGroup(ids.logGroupName) : Promise.resolve(undefined),
   ]);
   const root = resources.find((r) => r.path === '/');
@@ -163,9 +163,22 @@ export async function readLiveModel(aws: AwsClients, ids: LiveIds, extra: { read
       explicitAuthFlows: c.ExplicitAuthFlows ?? [],
       m2m,
     })),
-    users: (users.Users ?? []).map((u) => u.Username!).filter(Boolean),
+    users,
   };
   return model;
+}
+
+/** Every user's name: ListUsers answers at most 60 per page. */
+async function allUsers(aws: AwsClients, UserPoolId: string): Promise<string[]> {
+  const cognito = await aws.cognito();
+  const out: string[] = [];
+  let PaginationToken: string | undefined;
+  do {
+    const page = await cognito.send(new ListUsersCommand({ UserPoolId, Limit: 60, PaginationToken }));
+    out.push(...(page.Users ?? []).map((u) => u.Username ?? '').filter(Boolean));
+    PaginationToken = page.PaginationToken;
+  } while (PaginationToken);
+  return out;
 }
 
 async function allResources(aws: AwsClients, restApiId: string): Promise<Resource[]> {
