@@ -16,9 +16,18 @@ function explained(e: StepFailed, g: GlobalOpts, session: Session) {
   return { cause, message, hint, code: cause instanceof CliError ? cause.code : undefined };
 }
 
+/** Every foreign resource a run stopped on, for the JSON document; and its message naming each one. */
+function conflictsOf(e: StepFailed, message: string) {
+  const conflicts = e.conflicts.map((c) => ({ step: c.key, kind: c.error.resource.kind, name: c.error.resource.name, ...(c.error.resource.region ? { region: c.error.resource.region } : {}) }));
+  const all = conflicts.length > 1 ? e.conflicts.map((c) => c.error.message).join(' ') : message;
+  return { conflicts, all };
+}
+
 /** A step failed while changing things (init, destroy): exit 1, with the line that resumes. */
 export function stepFailed(e: StepFailed, g: GlobalOpts, session: Session, command: string): RunStopped {
-  const { message, hint, code } = explained(e, g, session);
+  const { message: first, hint: oneHint, code } = explained(e, g, session);
+  const { conflicts: found, all: message } = conflictsOf(e, first);
+  const hint = found.length > 1 ? 'Choose another stack name with --stack, or delete or rename those resources yourself.' : oneHint;
   const stack = session.state.stack;
   const replace = isReplaceNeeded(e.cause);
   // Foreign resources are found by the reads, before any write: each one is named.
@@ -28,12 +37,12 @@ export function stepFailed(e: StepFailed, g: GlobalOpts, session: Session, comma
     : conflicts.length && command === 'init'
       ? 'Nothing was created or changed.'
       : `Run the same command again to resume: npx cognito-scope-setup ${command} --stack ${stack}`;
-  const headline = [`error: ${e.failedKey} failed: ${message}`, ...conflicts.slice(1).map((c) => `error: ${c.key} failed: ${c.error.message}`)].join('\n');
+  const headline = [`error: ${e.failedKey} failed: ${first}`, ...conflicts.slice(1).map((c) => `error: ${c.key} failed: ${c.error.message}`)].join('\n');
   return new RunStopped(
     code ?? (replace ? 'REPLACE_NEEDED' : 'STEP_FAILED'),
     message,
     // The replacement line already says what the hint would.
-    { stack, step: e.failedKey, headline, resume, steps: e.results.map((r) => ({ key: r.key, action: r.action })), hintShown: !replace },
+    { stack, step: e.failedKey, headline, resume, steps: e.results.map((r) => ({ key: r.key, action: r.action })), hintShown: !replace, ...(found.length ? { conflicts: found } : {}) },
     hint,
     1,
     { cause: e.cause },
@@ -42,6 +51,9 @@ export function stepFailed(e: StepFailed, g: GlobalOpts, session: Session, comma
 
 /** A read failed (plan): exit 1, nothing was changed. */
 export function readFailed(e: StepFailed, g: GlobalOpts, session: Session): RunStopped {
-  const { message, hint, code } = explained(e, g, session);
-  return new RunStopped(code ?? 'READ_FAILED', message, { stack: session.state.stack, step: e.failedKey, headline: `error: could not read ${e.failedKey}: ${message}` }, hint, 1, { cause: e.cause });
+  const { message: first, hint: oneHint, code } = explained(e, g, session);
+  const { conflicts, all: message } = conflictsOf(e, first);
+  const hint = conflicts.length > 1 ? 'Choose another stack name with --stack, or delete or rename those resources yourself.' : oneHint;
+  const headline = [`error: could not read ${e.failedKey}: ${first}`, ...e.conflicts.slice(1).map((c) => `error: ${c.key}: ${c.error.message}`)].join('\n');
+  return new RunStopped(code ?? 'READ_FAILED', message, { stack: session.state.stack, step: e.failedKey, headline, ...(conflicts.length ? { conflicts } : {}) }, hint, 1, { cause: e.cause });
 }

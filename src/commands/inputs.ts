@@ -23,11 +23,42 @@ export interface GatheredInputs {
   prompts?: PromptApi;
 }
 
-/** --invite and --no-user contradict each other: refused before anything else. */
+/** Flags that contradict each other: every pair named, refused before anything else (exit 2). */
+export function flagContradictions(o: StackArgs): string[] {
+  const out: string[] = [];
+  const noUser = o.user === false;
+  if (o.invite && noUser) out.push('--invite and --no-user: choose one (--invite creates the user, --no-user skips it)');
+  if (noUser && o.username !== undefined) out.push(`--no-user and --username ${JSON.stringify(o.username)}: --no-user creates no user, so there is none to name; drop one of them`);
+  if (noUser && o.email !== undefined) out.push(`--no-user and --email ${JSON.stringify(o.email)}: --no-user creates no user, so no e-mail address is used; drop one of them`);
+  if (noUser && o.passwordStdin) out.push('--no-user and --password-stdin: --no-user creates no user, so no password is read; drop one of them');
+  if (o.invite && o.passwordStdin) out.push('--invite and --password-stdin: with --invite Cognito e-mails a temporary password, so no password is read; drop one of them');
+  return out;
+}
+
+/** The stack settings the flags give; contradictory flags are refused first. */
 export function flagsOf(o: StackArgs): RawInputs {
-  if (o.invite && o.user === false) throw new UsageError(['--invite and --no-user: choose one (--invite creates the user, --no-user skips it)']);
+  const problems = flagContradictions(o);
+  if (problems.length) throw new UsageError(problems);
   const { region: _r, endpointUrl: _e, stack: _s, ...flags } = settingsOf(o);
   return flags;
+}
+
+/**
+ * A config file against itself and against the flags: a user mode that makes another given value
+ * meaningless (a file's "userMode": "none" with a "username"; --password-stdin with its "invite").
+ * A flag that sets the user mode wins over the file, as every flag does.
+ */
+function configContradictions(o: StackArgs, flags: RawInputs, config: GivenValues | undefined, file: string): string[] {
+  const mode = config?.userMode;
+  if (!mode || mode === 'password' || flags.userMode !== undefined) return [];
+  const at = `"userMode": "${mode}" in --config ${file}`;
+  const out: string[] = [];
+  if (mode === 'none') {
+    for (const k of ['username', 'email'] as const) if (config[k] !== undefined) out.push(`--config ${file}: "userMode": "none" and "${k}": ${JSON.stringify(config[k])}: no user is created, so it is not used; drop one of them`);
+    if (flags.username !== undefined) out.push(`--username ${JSON.stringify(flags.username)} and ${at}: no user is created; drop one of them (or pass --invite)`);
+  }
+  if (o.passwordStdin) out.push(`--password-stdin and ${at}: ${mode === 'none' ? 'no user is created' : 'Cognito e-mails a temporary password'}, so no password is read; drop one of them`);
+  return out;
 }
 
 export async function gatherInputs<O extends StackArgs>(
@@ -46,7 +77,12 @@ export async function gatherInputs<O extends StackArgs>(
     if (!(e instanceof UsageError)) throw e;
     problems.push(...e.problems);
   }
+  problems.push(...configContradictions(o, flags, config, o.config ?? ''));
   if (problems.length) throw new UsageError(problems);
+  // An environment variable is ambient (it may be exported for other runs): a warning, not a refusal.
+  if (io.env[PASSWORD_ENV] !== undefined && flags.userMode !== undefined && flags.userMode !== 'password') {
+    io.stderr.write(`warning: ${PASSWORD_ENV} is set but not used: ${flags.userMode === 'none' ? '--no-user creates no user' : '--invite lets Cognito e-mail a temporary password'}.\n`);
+  }
 
   const prompts = prompt && isInteractive(o, io) ? await makePrompts(io) : undefined;
   const ask = prompts && !o.yes ? prompts : undefined;
@@ -77,6 +113,12 @@ export async function gatherInputs<O extends StackArgs>(
     }
   } else if (o.yes) answers = yesDefaults(has, userMode);
   const inputs = resolveInputs({ flags: { ...flags, stack: local.stack }, config, answers, recorded: rec, domainDefault });
+  // The user mode recorded in the state file (a flag or the file did not change it).
+  if (o.passwordStdin && inputs.userMode !== 'password') {
+    throw new UsageError([
+      `--password-stdin: stack ${local.stack} ${inputs.userMode === 'none' ? 'has no user' : 'has an invited user'} (recorded in ${local.stateFile}), so no password is read; drop it, or add a user with --username <name>`,
+    ]);
+  }
   // A generated prefix recorded in the state file stays a generated one unless a flag or the file sets it.
   if (local.recorded && !flags.domainPrefix && !config?.domainPrefix) inputs.domainPrefixGenerated = local.recorded.domainPrefixGenerated;
   return { g, local, config, inputs, prompts };

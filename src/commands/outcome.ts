@@ -1,7 +1,7 @@
 // THE ONE ERROR RENDERER. Every failure of every command ends here (cli.ts main), commander's
 // parse errors included: one or more "error:" lines and a "hint:" on stderr, and under --json
 // exactly one JSON document on stdout:
-//   {"error": {"code", "message", "hint", ["step", "resume"]}, ["stack", "steps": [{"key","action"}]]}
+//   {"error": {"code", "message", "hint", ["step", "resume", "conflicts"]}, ["stack", "steps": [{"key","action"}]]}
 // The exit code comes from the error (exit-codes.ts); nothing else exits.
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
@@ -31,6 +31,8 @@ export class RunStopped extends CliError {
       steps?: StepReport[];
       /** false: the hint goes only into the JSON document (the lines after say it already). */
       hintShown?: boolean;
+      /** Every foreign resource with the stack's names that stopped the run (all of them, not the first). */
+      conflicts?: { step: string; kind: string; name: string; region?: string }[];
     },
     hint?: string,
     exitCode: number = EXIT.FAILED,
@@ -87,7 +89,14 @@ export function renderError(io: ErrorSink, e: unknown, o: { json?: boolean; verb
     const r = e instanceof RunStopped ? e.report : undefined;
     writeDoc(io, {
       ...(r ? { stack: r.stack } : {}),
-      error: { code: err?.code ?? 'ERROR', message, hint: hint ?? null, ...(r?.step ? { step: r.step } : {}), ...(r?.resume ? { resume: r.resume } : {}) },
+      error: {
+        code: err?.code ?? 'ERROR',
+        message,
+        hint: hint ?? null,
+        ...(r?.step ? { step: r.step } : {}),
+        ...(r?.resume ? { resume: r.resume } : {}),
+        ...(r?.conflicts?.length ? { conflicts: r.conflicts } : {}),
+      },
       ...(r?.steps ? { steps: r.steps } : {}),
     });
   }

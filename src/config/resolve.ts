@@ -59,7 +59,9 @@ export function resolveInputs({ flags, config, answers, recorded, domainDefault 
   const pick = <K extends keyof RawInputs>(k: K): RawInputs[K] | undefined =>
     flags[k] ?? config?.[k] ?? answers?.[k] ?? (recorded?.[k as keyof Inputs] as RawInputs[K] | undefined);
   const stack = pick('stack') ?? 'hello-world';
-  const userMode = pick('userMode') ?? 'password';
+  // A user name given (flag or file) on a stack recorded without a user adds one: --username is how.
+  const named = (flags.username ?? config?.username) !== undefined;
+  const userMode = flags.userMode ?? config?.userMode ?? answers?.userMode ?? (recorded?.userMode === 'none' && named ? 'password' : recorded?.userMode) ?? 'password';
   // An accepted generated default is still a generated prefix.
   const chosen = pick('domainPrefix');
   const domainFromUser = chosen !== undefined && !(domainDefault !== undefined && chosen === domainDefault && flags.domainPrefix === undefined && config?.domainPrefix === undefined) ? chosen : undefined;
