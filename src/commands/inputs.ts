@@ -2,7 +2,8 @@
 // every given value checked (flags and the config file, all problems at once, exit 2), the state
 // file, then the wizard's answers (init in a terminal) or --yes's defaults, merged with the same
 // precedence everywhere: flags > config file > answers/defaults > recorded > built-in defaults.
-import { defaultDomainPrefix, loadConfigFile, resolveInputs, validatePassword, valueProblems } from '../config/resolve.js';
+import { loadConfigFile } from '../config/config-file.js';
+import { defaultDomainPrefix, resolveInputs, validatePassword, valueProblems } from '../config/resolve.js';
 import { settingsOf, type GivenValues, type RawInputs, type StackArgs } from '../config/fields.js';
 import type { Inputs } from '../config/schema.js';
 import { UsageError } from '../errors.js';

@@ -167,7 +167,7 @@ interface ConfigValues {
   number: number | string;
   boolean: boolean;
   strings: string[];
-  scopes: (string | Rules.Scope)[];
+  scopes: (string | { name: string; description?: string })[];
   userMode: 'password' | 'invite' | 'none';
 }
 type SettingValue<F> = F extends { config: infer C extends keyof ConfigValues } ? ConfigValues[C] : string;

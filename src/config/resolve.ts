@@ -1,7 +1,6 @@
 // Turns flags, a config file and what the state file recorded into validated Inputs.
 // Precedence: flags > config file > recorded inputs (resume) > defaults.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { FLAG_OF, SETTING_FIELDS, longFlag, type FieldDef, type FieldTable, type GivenValues, type RawInputs } from './fields.js';
@@ -12,8 +11,8 @@ export { FLAG_OF, type GivenValues, type RawInputs };
 
 const SECRET_FIELDS = new Set(['password']);
 
-export function parseScopeFlag(v: string | Scope): Scope {
-  if (typeof v !== 'string') return v;
+export function parseScopeFlag(v: string | { name: string; description?: string }): Scope {
+  if (typeof v !== 'string') return { name: v.name, description: v.description ?? (v.name === DEFAULT_SCOPE.name ? DEFAULT_SCOPE.description : `Scope ${v.name}`) };
   const eq = v.indexOf('=');
   if (eq < 0) return { name: v, description: v === DEFAULT_SCOPE.name ? DEFAULT_SCOPE.description : `Scope ${v}` };
   return { name: v.slice(0, eq), description: v.slice(eq + 1) };
@@ -25,11 +24,23 @@ export function defaultDomainPrefix(stack: string): string {
   return `${base}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A zod issue path rendered as the flag that sets it, with the offending value. */
-function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, flagOf: Record<string, string>): string {
+/** The value at a path of what was given, as typed: stops at the first non-object (a scope given as "a=b"). */
+export function valueAt(raw: unknown, path: readonly PropertyKey[]): { value: unknown; depth: number } {
+  let value = raw;
+  let depth = 0;
+  for (const k of path) {
+    if (value === null || typeof value !== 'object') break;
+    value = (value as Record<PropertyKey, unknown>)[k];
+    depth++;
+  }
+  return { value, depth };
+}
+
+/** A zod issue path rendered as the flag that sets it, with the offending value as it was typed. */
+function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, flagOf: Record<string, string>, raw: Record<string, unknown> = data): string {
   const [field, index] = issue.path as (string | number)[];
   const flag = flagOf[String(field)] ?? String(field);
-  let value: unknown = data[String(field)];
+  let value: unknown = raw[String(field)];
   if (typeof index === 'number' && Array.isArray(value)) {
     value = value[index];
     if (value && typeof value === 'object' && 'name' in value) value = (value as Scope).name;
@@ -101,7 +112,17 @@ export function valueProblems(values: GivenValues, labelOf: (field: string) => s
   const r = valuesShape.safeParse(data);
   if (r.success) return [];
   const labels = Object.fromEntries(Object.keys(valuesShape.shape).map((k) => [k, labelOf(k)]));
-  return r.error.issues.map((i) => describeIssue(i, data, labels));
+  return r.error.issues.map((i) => describeIssue(i, data, labels, values as Record<string, unknown>));
+}
+
+/** Every given value against its field's rule: each problem with its path in the values as given (scopes normalized). */
+export function valueIssues(values: GivenValues): { path: PropertyKey[]; message: string }[] {
+  const data: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesShape.shape) data[k] = v;
+  if (typeof data.endpointType === 'string') data.endpointType = data.endpointType.toUpperCase();
+  if (Array.isArray(data.scopes)) data.scopes = (data.scopes as (string | Scope)[]).map(parseScopeFlag);
+  const r = valuesShape.safeParse(data);
+  return r.success ? [] : r.error.issues.map((i) => ({ path: i.path, message: i.message }));
 }
 
 export function validateStack(stack: string | undefined): string {
@@ -119,15 +140,7 @@ export function validatePassword(pw: string): string {
 
 /** A config file: JSON with the same keys as the flags (camelCase), validated by the same schema on use. */
 /** The keys a config file may hold, with their JSON types: the fields with `config` in fields.ts. */
-const CONFIG_KEYS: [string, NonNullable<FieldDef['config']>][] = [...new Map(SETTING_FIELDS.filter(([, f]) => f.config).map(([, f]) => [f.key!, f.config!])).entries()];
-const CONFIG_TYPES = {
-  string: z.string(),
-  number: z.number(),
-  boolean: z.boolean(),
-  strings: z.array(z.string()),
-  scopes: z.array(z.union([z.string(), z.object({ name: z.string(), description: z.string() })])),
-  userMode: z.enum(['password', 'invite', 'none']),
-} satisfies Record<NonNullable<FieldDef['config']>, z.ZodType>;
+export const CONFIG_KEYS: [string, NonNullable<FieldDef['config']>][] = [...new Map(SETTING_FIELDS.filter(([, f]) => f.config).map(([, f]) => [f.key!, f.config!])).entries()];
 
 /** Resolved settings as a --config file (what --print-config prints): the config keys, in table order. */
 export function configDocument(inputs: Inputs, region: string | undefined): Record<string, unknown> {
@@ -135,33 +148,6 @@ export function configDocument(inputs: Inputs, region: string | undefined): Reco
   const doc: Record<string, unknown> = {};
   for (const [key] of CONFIG_KEYS) if (values[key] !== undefined) doc[key] = values[key];
   return doc;
-}
-
-export function loadConfigFile(path: string): GivenValues {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError([`--config ${JSON.stringify(path)}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError([`--config ${JSON.stringify(path)}: is not valid JSON (${(e as Error).message})`]);
-  }
-  if (data && typeof data === 'object' && !Array.isArray(data) && 'password' in data) {
-    throw new UsageError([`--config ${path}: password: a password never goes in a config file; pipe it in with --password-stdin or set COGNITO_SCOPE_SETUP_PASSWORD`]);
-  }
-  const shape = z.object(Object.fromEntries(CONFIG_KEYS.map(([key, type]) => [key, CONFIG_TYPES[type].optional()]))).strict();
-  const r = shape.safeParse(data);
-  if (!r.success) {
-    throw new UsageError(r.error.issues.map((i) => `--config ${path}: ${i.path.join('.') || '(top level)'}: ${i.message}`));
-  }
-  // The same rules as the flags, named by the file and key.
-  const problems = valueProblems(r.data as GivenValues, (k) => `--config ${path}: ${k}`);
-  if (problems.length) throw new UsageError(problems);
-  return r.data as GivenValues;
 }
 
 /** A command's own fields (not stack settings) checked by their rules; the values as the rules read them (e.g. numbers). */

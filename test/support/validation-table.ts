@@ -41,7 +41,7 @@ export const VALIDATION_TABLE: Rule[] = [
   { flag: '--scope', rule: 'no / in a scope name', good: { scopes: ['read.items'] }, bad: { scopes: ['read/items'] }, msg: /--scope "read\/items": may contain only/ },
   { flag: '--scope', rule: 'no space in a scope name', good: { scopes: ['read-items'] }, bad: { scopes: ['read items'] }, msg: /--scope "read items": may contain only/ },
   { flag: '--scope', rule: 'each scope once', good: { scopes: ['a', 'b'] }, bad: { scopes: ['a', 'a'] }, msg: /--scope "a": scope "a" is given twice/ },
-  { flag: '--scope', rule: 'a description', good: { scopes: ['a=Read a'] }, bad: { scopes: ['a='] }, msg: /--scope "a": description must not be empty/ },
+  { flag: '--scope', rule: 'a description', good: { scopes: ['a=Read a'] }, bad: { scopes: ['a='] }, msg: /--scope "a=": description must not be empty/ },
   { flag: '--scope', rule: '"<identifier>/<scope>" at most 256', good: { resourceServerId: x(200), scopes: [x(55, 'y')] }, bad: { resourceServerId: x(200), scopes: [x(56, 'y')] }, msg: /--scope "y{56}": makes .* longer than 256 characters/ },
   // Callback URLs: src/config/callback-url.ts (https; http only on loopback; RFC 8252 §7.1 app schemes).
   { flag: '--callback-url', rule: 'http only on loopback', good: { callbackUrls: ['http://localhost:8080/cb'] }, bad: { callbackUrls: ['http://example.com/cb'] }, msg: /--callback-url "http:\/\/example.com\/cb": uses http on a host that is not loopback: must be https:\/\/<host>/ },

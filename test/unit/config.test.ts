@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultDomainPrefix, loadConfigFile, parseScopeFlag, resolveInputs, validatePassword, valueProblems, type GivenValues } from '../../src/config/resolve.js';
+import { loadConfigFile } from '../../src/config/config-file.js';
+import { defaultDomainPrefix, parseScopeFlag, resolveInputs, validatePassword, valueProblems, type GivenValues } from '../../src/config/resolve.js';
 import { VALIDATION_TABLE } from '../support/validation-table.js';
 import { UsageError } from '../../src/errors.js';
 
@@ -131,13 +132,40 @@ describe('--config file', () => {
       `--config ${f}: region "mars": must be an AWS region code such as us-east-1`,
       `--config ${f}: stage "a b": must be 1-128 letters, digits, hyphens or underscores`,
       `--config ${f}: domainPrefix "aws-login": must not contain "aws", "amazon" or "cognito" (Cognito reserves them)`,
-      `--config ${f}: scopes "x/y": may contain only printable ASCII without spaces, /, double quotes or backslashes`,
+      `--config ${f}: scopes[0] "x/y": may contain only printable ASCII without spaces, /, double quotes or backslashes`,
+    ]);
+  });
+
+  it('names the key path, the value and the rule (issue 13.5)', () => {
+    const f = file('slash.json', '{"scopes":[{"name":"a/b"}]}');
+    expect(problems(() => loadConfigFile(f))).toEqual([`--config ${f}: scopes[0].name "a/b": may contain only printable ASCII without spaces, /, double quotes or backslashes`]);
+    const g = file('nam.json', '{"scopes":[{"nam":"a"}]}');
+    expect(problems(() => loadConfigFile(g))).toEqual([
+      `--config ${g}: scopes[0]: unknown key "nam" (did you mean "name"?); the keys are name, description`,
+      `--config ${g}: scopes[0].name: is missing: each scope needs a "name" ("description" is optional)`,
+    ]);
+    // A scope object without a description gets the default one, as --scope NAME does.
+    expect(loadConfigFile(file('nodesc.json', '{"scopes":[{"name":"a.b"}]}')).scopes).toEqual([{ name: 'a.b' }]);
+    expect(resolveInputs({ flags: base, config: { scopes: [{ name: 'a.b' }] } }).scopes).toEqual([{ name: 'a.b', description: 'Scope a.b' }]);
+  });
+
+  it('reports every problem of the file at once: unknown keys, wrong types and broken rules together', () => {
+    const f = file('many.json', JSON.stringify({ stag: 'x', runtime: 5, scopes: [{ name: 'ok' }, { nam: 'a' }, 'b/c'], callbackUrls: ['https://a.example.com', 7], stage: 'a b', m2mClient: 'yes' }));
+    expect(problems(() => loadConfigFile(f))).toEqual([
+      `--config ${f}: unknown key "stag" (did you mean "stage"?); the keys are ${['stack', 'region', 'runtime', 'endpointType', 'stage', 'domainPrefix', 'resourceServerId', 'scopes', 'callbackUrls', 'username', 'email', 'userMode', 'loopbackPort', 'tier', 'logRetentionDays', 'm2mClient'].join(', ')}`,
+      `--config ${f}: runtime 5: must be a string`,
+      `--config ${f}: scopes[1]: unknown key "nam" (did you mean "name"?); the keys are name, description`,
+      `--config ${f}: scopes[1].name: is missing: each scope needs a "name" ("description" is optional)`,
+      `--config ${f}: callbackUrls[1] 7: must be a string`,
+      `--config ${f}: m2mClient "yes": must be true or false`,
+      `--config ${f}: stage "a b": must be 1-128 letters, digits, hyphens or underscores`,
     ]);
   });
 
   it('refuses unknown keys, wrong types, bad JSON, a missing file and a password', () => {
-    expect(problems(() => loadConfigFile(file('k.json', '{"stak": "x"}'))).join()).toMatch(/Unrecognized key: "stak"/);
-    expect(problems(() => loadConfigFile(file('t.json', '{"scopes": "x"}'))).join()).toMatch(/scopes: /);
+    expect(problems(() => loadConfigFile(file('k.json', '{"stak": "x"}'))).join()).toMatch(/unknown key "stak" \(did you mean "stack"\?\)/);
+    expect(problems(() => loadConfigFile(file('t.json', '{"scopes": "x"}'))).join()).toMatch(/scopes "x": must be a list of scopes/);
+    expect(problems(() => loadConfigFile(file('a.json', '[1]'))).join()).toMatch(/must be a JSON object/);
     expect(problems(() => loadConfigFile(file('j.json', '{"stack": '))).join()).toMatch(/is not valid JSON/);
     expect(problems(() => loadConfigFile(join(dir, 'none.json'))).join()).toMatch(/cannot be read \(ENOENT\)/);
     const pw = problems(() => loadConfigFile(file('p.json', '{"password": "Secret-123"}'))).join();
