@@ -38,6 +38,14 @@ export async function openLocal(g: GlobalOpts): Promise<LocalStack> {
   return { stack, stateFile, backend, recorded };
 }
 
+/** The region a run goes to (flag, state file, environment, profile); none is a usage error (exit 2). */
+export async function regionOf(g: GlobalOpts, local: LocalStack): Promise<string> {
+  const region = await resolveRegion(g.region ?? local.recorded?.region, g.profile);
+  if (!region) throw new UsageError(['--region: no AWS region is configured; pass --region (for example --region us-east-1) or set AWS_REGION']);
+  validateConnection({ region });
+  return region;
+}
+
 export interface Session {
   local: LocalStack;
   state: State;
@@ -73,9 +81,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
   const inputs = o.resolved ?? resolveInputs({ flags: { ...o.flags, stack }, config: o.config, recorded: recorded?.inputs });
   if (recorded && !o.resolved && !o.flags?.domainPrefix && !o.config?.domainPrefix) inputs.domainPrefixGenerated = recorded.domainPrefixGenerated;
 
-  const region = await resolveRegion(g.region ?? recorded?.region, g.profile);
-  if (!region) throw new UsageError(['--region: no AWS region is configured; pass --region (for example --region us-east-1) or set AWS_REGION']);
-  validateConnection({ region });
+  const region = await regionOf(g, local);
   if (recorded && recorded.region !== region) {
     throw new StateError(
       `${local.backend.label} records stack "${stack}" in ${recorded.region}, but this run targets ${region}.`,

@@ -4,8 +4,10 @@
 //
 // Exit codes: 0 nothing to change, 3 changes pending, 1 a read failed, 2 bad input.
 import type { StackArgs } from '../config/fields.js';
-import { plan, StepFailed, type Change } from '../engine/index.js';
+import { plan, StepFailed, type Change, type Plan } from '../engine/index.js';
 import { colorsFor, type Io } from '../ui/output.js';
+import { renderPlanView } from '../ui/plan-view.js';
+import { commandLine, type Where } from './command-line.js';
 import { EXIT } from './exit-codes.js';
 import { readFailed } from './failures.js';
 import { PASSWORD_ENV } from './inputs.js';
@@ -19,6 +21,8 @@ export interface PlanStep {
   action: PlanStepAction;
   /** The live resource's id, when there is one. */
   id: string | null;
+  /** The resource's name for these inputs (what a create would name it), when the step has one. */
+  name?: string;
   changes?: Change[];
   /** For replace: why AWS cannot change it in place and what the replacement means. */
   reason?: string;
@@ -57,7 +61,18 @@ function reasonFor(changes: Change[]): string {
     .join('; ');
 }
 
-const show = (v: unknown) => JSON.stringify(v);
+/** The engine's plan as plan's JSON steps (and init's confirmation shows the same). */
+export function planSteps(planned: Plan): PlanStep[] {
+  return planned.steps.map((p) => {
+    const action = p.action;
+    const id = p.live?.record.id;
+    const step: PlanStep = { key: p.key, title: p.title, action, id: typeof id === 'string' ? id : null, ...(p.name ? { name: p.name } : {}) };
+    if (p.changes.length && (action === 'update' || action === 'replace')) step.changes = p.changes.map(({ reason: _reason, ...c }) => c);
+    if (action === 'replace') step.reason = reasonFor(p.changes);
+    if (p.extras.length) step.extras = p.extras.map((x) => String(x.id));
+    return step;
+  });
+}
 
 export const handler: Handler<StackArgs> = async (ctx) => {
   const { args: o, io } = ctx;
@@ -65,7 +80,9 @@ export const handler: Handler<StackArgs> = async (ctx) => {
   const { local, inputs: resolved, g } = ctx.inputs;
   const holder = await local.backend.holder();
   if (holder && !holder.stale && holder.owner.pid !== process.pid) io.stderr.write(`warning: another run (pid ${holder.owner.pid}) is changing stack ${local.stack} right now; this plan may be out of date by the time it finishes.\n`);
-  if (!o.json) io.stderr.write(`Reading stack ${local.stack} live; nothing will be changed.\n`);
+  // Every local check first (the region too): a usage error comes before this line.
+  const region = await (await import('./context.js')).regionOf(g, local);
+  if (!o.json) io.stderr.write(`Reading stack ${local.stack} live in ${region}; nothing will be changed.\n`);
 
   // 2. AWS, reads only: no lock, no state file written or created.
   const session = await ctx.session({ resolved });
@@ -78,15 +95,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
     throw e;
   }
 
-  const steps: PlanStep[] = planned.steps.map((p) => {
-    const action = p.action;
-    const id = p.live?.record.id;
-    const step: PlanStep = { key: p.key, title: p.title, action, id: typeof id === 'string' ? id : null };
-    if (p.changes.length && (action === 'update' || action === 'replace')) step.changes = p.changes.map(({ reason: _reason, ...c }) => c);
-    if (action === 'replace') step.reason = reasonFor(p.changes);
-    if (p.extras.length) step.extras = p.extras.map((x) => String(x.id));
-    return step;
-  });
+  const steps = planSteps(planned);
   const extraCopies = steps.reduce((n, s) => n + (s.extras?.length ?? 0), 0);
   const count = (a: PlanStepAction) => steps.filter((s) => s.action === a).length;
   const summary = { create: count('create'), adopt: count('adopt'), update: count('update'), replace: count('replace'), delete: count('delete') + extraCopies, noChange: count('no change') };
@@ -113,31 +122,13 @@ export const handler: Handler<StackArgs> = async (ctx) => {
     steps,
     notes,
   };
-  return { exit: changesPending ? EXIT.PENDING : EXIT.OK, json: doc, text: renderPlan(doc, io) };
+  return { exit: changesPending ? EXIT.PENDING : EXIT.OK, json: doc, text: renderPlan(doc, io, { stack: doc.stack, region: o.region, state: o.state, profile: o.profile }) };
 };
 
-export function renderPlan(doc: PlanDocument, io: Io): string {
+export function renderPlan(doc: PlanDocument, io: Io, g: Where = { stack: doc.stack }): string {
   const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
-  const mark: Record<PlanStepAction, string> = {
-    create: c.green('+ create   '),
-    adopt: c.cyan('> adopt    '),
-    update: c.yellow('~ update   '),
-    replace: c.red('± replace  '),
-    delete: c.red('- delete   '),
-    'no change': c.dim('  no change'),
-  };
-  const w = Math.max(...doc.steps.map((s) => s.title.length));
-  const lines = [`Plan for stack ${doc.stack} (${doc.region}, account ${doc.accountId}), against what is live now:`, ''];
-  for (const s of doc.steps) {
-    lines.push(`  ${mark[s.action]} ${s.title.padEnd(w)}  ${s.id ?? ''}`.trimEnd());
-    for (const ch of s.changes ?? []) lines.push(`                ${ch.field}: ${show(ch.from)} -> ${show(ch.to)}${ch.replace ? c.red('  (forces replacement)') : ''}`);
-    if (s.reason) lines.push(`                why: ${s.reason}`);
-    for (const x of s.extras ?? []) lines.push(`  ${mark.delete} ${s.title.padEnd(w)}  ${x}  (another copy tagged as this stack's)`);
-  }
-  const m = doc.summary;
-  lines.push('', `Plan: ${m.create} to create, ${m.update} to update, ${m.replace} to replace, ${m.delete} to delete, ${m.adopt} to adopt, ${m.noChange} unchanged.`);
-  for (const n of doc.notes) lines.push(`Note: ${n}`);
-  if (doc.changesPending) lines.push(`To apply: run init --stack ${doc.stack} with the same flags${doc.needsAllowReplace ? ' plus --allow-replace' : ''}.`);
-  else lines.push('Nothing to change: init would make no change.');
-  return lines.join('\n') + '\n';
+  const footer = doc.notes.map((n) => `Note: ${n}`);
+  if (doc.changesPending) footer.push(`To apply: ${commandLine('init', g)} with the same flags${doc.needsAllowReplace ? ' plus --allow-replace' : ''}.`);
+  else footer.push('Nothing to change: init would make no change.');
+  return renderPlanView({ stack: doc.stack, region: doc.region, accountId: doc.accountId, steps: doc.steps, footer }, c);
 }

@@ -4,6 +4,8 @@ import { explainAwsError } from '../aws/errors.js';
 import { readAll } from '../engine/index.js';
 import type { GlobalArgs } from '../config/fields.js';
 import { colorsFor } from '../ui/output.js';
+import { changeLine } from '../ui/plan-view.js';
+import { commandLine } from './command-line.js';
 import { EXIT } from './exit-codes.js';
 import type { Handler } from './kernel.js';
 
@@ -34,11 +36,11 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
   for (const r of resources) {
     const mark = r.state === 'ok' ? c.green('ok      ') : r.state === 'missing' ? c.red('missing ') : r.state === 'drifted' ? c.yellow('drifted ') : r.state === 'error' ? c.red('error   ') : c.red(`${r.state} `.padEnd(8));
     let line = `  ${mark}${String(r.title).padEnd(w)}  ${r.id ?? ''}`;
-    if (r.changes) line += `\n${r.changes.map((x) => `            ${x.field}: ${JSON.stringify(x.from)} -> ${JSON.stringify(x.to)}`).join('\n')}`;
+    if (r.changes) line += `\n${r.changes.map((x) => `            ${changeLine(x)}`).join('\n')}`;
     if (r.duplicates) line += `\n            other copies tagged as this stack's: ${r.duplicates.join(', ')}`;
     if (r.error) line += `\n            ${r.error}`;
     lines.push(line);
   }
-  if (!inSync) lines.push('', `Run init --stack ${session.state.stack} to recreate what is missing and put back what drifted.`);
+  if (!inSync) lines.push('', `Run ${commandLine('init', { stack: session.state.stack, state: o.state, profile: o.profile })} to recreate what is missing and put back what drifted.`);
   return { exit: failed ? EXIT.FAILED : inSync ? EXIT.OK : EXIT.PENDING, json, text: lines.join('\n') + '\n' };
 };

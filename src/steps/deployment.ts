@@ -1,7 +1,7 @@
 // Deploys the API to the stage (tutorial step 7). Any change to the method, its integration or
 // the authorizer needs a new deployment, or the stage keeps serving the old configuration.
 import { randomBytes } from 'node:crypto';
-import { CreateDeploymentCommand, DeleteStageCommand, GetDeploymentsCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { withProgress } from '../aws/retry.js';
@@ -44,9 +44,17 @@ export const deploymentStep: Step<App, DeploymentRecord> = {
       return undefined;
     }
     const record: DeploymentRecord = { id: stageName, deploymentId: stage.deploymentId!, fingerprint: recorded?.fingerprint ?? '' };
-    if (recorded?.deploymentId && recorded.deploymentId !== stage.deploymentId) changes.push({ field: 'deploymentId', from: stage.deploymentId, to: recorded.deploymentId });
-    if (method && method.fingerprint !== recorded?.fingerprint) changes.push({ field: 'deployedConfiguration', from: recorded?.fingerprint ?? 'unknown', to: method.fingerprint });
-    for (const d of ctx.changedDeps) if (d !== 'api') changes.push({ field: 'deployedConfiguration', from: 'stale', to: `${d} changed` });
+    // Another deployment on the stage: a newer one (a redeploy by hand) serves the API as it is,
+    // which the other steps' reads check; only an older one (a rollback) serves something else.
+    if (recorded?.deploymentId && recorded.deploymentId !== stage.deploymentId) {
+      const when = (id: string) => orAbsent(apigw.send(new GetDeploymentCommand({ restApiId: api.id, deploymentId: id }))).then((d) => d?.createdDate);
+      const [live, ours] = await Promise.all([when(stage.deploymentId!), when(recorded.deploymentId)]);
+      if (live && ours && live < ours) changes.push({ field: 'deployment', from: `an older deployment (${stage.deploymentId}, ${live.toISOString()})`, to: 'a new deployment of the current configuration' });
+    }
+    // The method (or the authorizer) changed since the stage was deployed: the stage serves the old one.
+    if ((method && method.fingerprint !== recorded?.fingerprint) || ctx.changedDeps.some((d) => d !== 'api')) {
+      changes.push({ field: 'servedConfiguration', from: 'an earlier configuration of the method', to: 'the current one (a new deployment)' });
+    }
     return { record, changes };
   },
   async create(ctx) {

@@ -3,7 +3,6 @@
 // step 9 and the same test with curl.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Outputs } from '../commands/context.js';
-import type { PlannedStep } from '../engine/types.js';
 import type { State } from '../state/schema.js';
 import { isTty, type Io } from './output.js';
 
@@ -78,37 +77,4 @@ export function renderSummary(state: State, out: Outputs, stateFile: string, o: 
   }
   lines.push('', `Check it: ${cmd} status${stackFlag}    Remove it: ${cmd} destroy${stackFlag}`, '');
   return lines.join('\n');
-}
-
-const MARKS: Record<string, string> = { create: '+', adopt: '=', update: '~', replace: '!', delete: '-', 'no change': '·' };
-
-/** The dry run, as a table on stderr: what will be created, adopted, changed or left alone. */
-export function renderPlan(
-  steps: readonly Pick<PlannedStep, 'key' | 'title' | 'name' | 'action' | 'changes' | 'extras'>[],
-  info: { stack: string; accountId: string; region: string; endpoint?: string; allowReplace?: boolean },
-  c: ChalkInstance,
-): string {
-  const color: Record<string, (s: string) => string> = { create: c.green, adopt: c.cyan, update: c.yellow, replace: c.red, delete: c.red, 'no change': c.dim };
-  const rows = steps.flatMap((s) => {
-    const changes = s.changes.length ? `(${s.changes.map((x) => x.field).join(', ')}${s.action === 'replace' && !info.allowReplace ? '; needs --allow-replace' : ''})` : s.action === 'adopt' ? '(exists with our tag: taken over)' : '';
-    // Extra copies tagged as this stack's (a create whose answer was lost): deleted, the step's own copy kept.
-    const extras = s.extras.map((x) => ({ r: { action: 'delete' }, title: s.title, name: String(x.id ?? ''), changes: '(another copy tagged as this stack\'s)' }));
-    return [{ r: { action: s.action as string }, title: s.title, name: s.name ?? '', changes }, ...extras];
-  });
-  const results = rows.map((x) => x.r);
-  const wa = Math.max(...results.map((r) => r.action.length));
-  const wt = Math.max(...rows.map((x) => x.title.length));
-  const wn = Math.max(...rows.map((x) => x.name.length));
-  const where = `account ${info.accountId}, region ${info.region}${info.endpoint ? ` (endpoint ${info.endpoint})` : ''}`;
-  const lines = [c.bold(`Plan for stack ${info.stack} in ${where}:`)];
-  for (const { r, title, name, changes } of rows) {
-    const paint = color[r.action] ?? ((s: string) => s);
-    lines.push(`  ${paint(`${MARKS[r.action] ?? '?'} ${r.action.padEnd(wa)}`)}  ${title.padEnd(wt)}  ${name.padEnd(wn)}  ${c.dim(changes)}`.trimEnd());
-  }
-  const count = (a: string) => results.filter((r) => r.action === a).length;
-  const parts = [`${count('create')} to create`, `${count('adopt')} to adopt`, `${count('update') + count('replace')} to change`];
-  if (count('delete')) parts.push(`${count('delete')} to delete`);
-  parts.push(`${count('no change')} left alone`);
-  lines.push(parts.join(', ') + '.');
-  return lines.join('\n') + '\n';
 }

@@ -97,7 +97,7 @@ describe('init with no flags, in a terminal', () => {
       ['The two passwords differ; type both again\\.', ''],
       ['\\? Password for alice', `${PASSWORD}${ENTER}`],
       ['\\? The same password again', `${PASSWORD}${ENTER}`],
-      ['13 to create, 0 to adopt, 0 to change, 0 left alone\\.', ''],
+      ['Plan: 13 to create, 0 to update, 0 to replace, 0 to delete, 0 to adopt, 0 unchanged\\.', ''],
       ['\\? Go ahead in account \\d{12} \\(us-east-1\\)\\?', ENTER],
     ]);
     expect(run.error, run.output).toBeNull();
@@ -106,7 +106,7 @@ describe('init with no flags, in a terminal', () => {
     // What the user saw: the intro, one explanation per step, the plan, progress, the summary.
     expect(o).toContain('sets up the AWS tutorial');
     expect(o).toContain('Every resource is named after the stack');
-    expect(o).toMatch(/Plan for stack e2e-wiz-\w+ in account \d{12}, region us-east-1/);
+    expect(o).toMatch(/Plan for stack e2e-wiz-\w+ \(us-east-1, account \d{12}/);
     expect(o).toMatch(/\+ create\s+Lambda function\s+e2e-wiz-\w+-lambda/);
     expect(o).toMatch(new RegExp(`Stack ${stack} is ready`));
     expect(o).toMatch(/Grant type +Authorization Code/);

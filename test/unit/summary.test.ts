@@ -5,7 +5,8 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { outputsOf } from '../../src/commands/context.js';
 import { STATE_VERSION, type State } from '../../src/state/schema.js';
-import { renderPlan, renderSummary, stdoutColors } from '../../src/ui/summary.js';
+import { renderPlanView } from '../../src/ui/plan-view.js';
+import { renderSummary, stdoutColors } from '../../src/ui/summary.js';
 
 const state = (o: Partial<State> = {}): State => ({
   version: STATE_VERSION,
@@ -108,42 +109,54 @@ describe('the summary', () => {
   });
 });
 
-describe('the plan', () => {
-  it('shows each step with what will happen, the account and region, and the counts', () => {
-    const text = renderPlan(
-      [
-        { key: 'role', title: 'IAM role', name: 'demo-lambda-role', action: 'create', changes: [], extras: [] },
-        { key: 'userPool', title: 'User pool', action: 'adopt', changes: [], extras: [] },
-        { key: 'client', title: 'App client', action: 'update', changes: [{ field: 'callbackUrls', from: [], to: ['x'] }], extras: [] },
-        { key: 'domain', title: 'Domain', name: 'b', action: 'replace', changes: [{ field: 'domainPrefix', from: 'a', to: 'b', replace: true }], extras: [] },
-        { key: 'api', title: 'REST API', action: 'no change', changes: [], extras: [] },
-      ],
-      { stack: 'demo', accountId: '123456789012', region: 'eu-west-1' },
+describe('the plan (plan, init --dry-run and init\'s confirmation print the same)', () => {
+  it('shows each step with what will happen, each change live then wanted, the account and region, and the counts', () => {
+    const text = renderPlanView(
+      {
+        stack: 'demo',
+        accountId: '123456789012',
+        region: 'eu-west-1',
+        steps: [
+          { title: 'IAM role', name: 'demo-lambda-role', action: 'create' },
+          { title: 'User pool', id: 'eu-west-1_x', action: 'adopt' },
+          { title: 'App client', id: 'c1', action: 'update', changes: [{ field: 'callbackUrls', from: [], to: ['x'] }] },
+          { title: 'Domain', name: 'b', id: 'a', action: 'replace', changes: [{ field: 'domainPrefix', from: 'a', to: 'b', replace: true }], reason: 'cannot be renamed' },
+          { title: 'REST API', id: 'api1', action: 'no change' },
+        ],
+        footer: ['To apply: npx cognito-scope-setup init --stack demo with the same flags.'],
+      },
       new Chalk({ level: 0 }),
     );
     expect(text.split('\n')).toEqual([
-      'Plan for stack demo in account 123456789012, region eu-west-1:',
+      'Plan for stack demo (eu-west-1, account 123456789012), against what is live now:',
+      '',
       '  + create     IAM role    demo-lambda-role',
-      '  = adopt      User pool                     (exists with our tag: taken over)',
-      '  ~ update     App client                    (callbackUrls)',
-      '  ! replace    Domain      b                 (domainPrefix; needs --allow-replace)',
-      '  · no change  REST API',
-      '1 to create, 1 to adopt, 2 to change, 1 left alone.',
+      "  > adopt      User pool   eu-west-1_x  (exists with this stack's tag: taken over)",
+      '  ~ update     App client  c1',
+      '               callbackUrls  live: []  wanted: ["x"]',
+      '  ± replace    Domain      a',
+      '               domainPrefix  live: "a"  wanted: "b"  (forces replacement)',
+      '               why: cannot be renamed',
+      '    no change  REST API    api1',
+      '',
+      'Plan: 1 to create, 1 to update, 1 to replace, 0 to delete, 1 to adopt, 1 unchanged.',
+      'To apply: npx cognito-scope-setup init --stack demo with the same flags.',
       '',
     ]);
   });
 
-  it('shows extra copies tagged as the stack\'s as deletions beside the copy kept', () => {
-    const text = renderPlan(
-      [{ key: 'userPool', title: 'User pool', name: 'demo-user-pool', action: 'no change', changes: [], extras: [{ id: 'us-east-1_two' }] }],
-      { stack: 'demo', accountId: '123456789012', region: 'us-east-1' },
+  it("shows extra copies tagged as the stack's as deletions beside the copy kept", () => {
+    const text = renderPlanView(
+      { stack: 'demo', accountId: '123456789012', region: 'us-east-1', steps: [{ title: 'User pool', id: 'us-east-1_one', action: 'no change', extras: ['us-east-1_two'] }] },
       new Chalk({ level: 0 }),
     );
     expect(text.split('\n')).toEqual([
-      'Plan for stack demo in account 123456789012, region us-east-1:',
-      '  · no change  User pool  demo-user-pool',
-      "  - delete     User pool  us-east-1_two   (another copy tagged as this stack's)",
-      '0 to create, 0 to adopt, 0 to change, 1 to delete, 1 left alone.',
+      'Plan for stack demo (us-east-1, account 123456789012), against what is live now:',
+      '',
+      '    no change  User pool  us-east-1_one',
+      "  - delete     User pool  us-east-1_two  (another copy tagged as this stack's)",
+      '',
+      'Plan: 0 to create, 0 to update, 0 to replace, 1 to delete, 0 to adopt, 1 unchanged.',
       '',
     ]);
   });

@@ -1,4 +1,4 @@
-import { CreateDeploymentCommand, DeleteStageCommand, GetStageCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
+import { CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetStageCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deploymentStep } from '../../../src/steps/deployment.js';
 import { RECORDS, apigwMock, makeHarness, resetMocks, sent } from './harness.js';
@@ -36,7 +36,7 @@ describe('deployment.read', () => {
     apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'dep1' });
     const live = await deploymentStep.read(h.ctx, RECORDED);
     expect(live?.changes.length).toBeGreaterThan(0);
-    expect(live?.changes[0]).toMatchObject({ field: 'deployedConfiguration' });
+    expect(live?.changes).toEqual([{ field: 'servedConfiguration', from: 'an earlier configuration of the method', to: 'the current one (a new deployment)' }]);
   });
 
   it("reports a change when ctx.changedDeps includes 'authorizer'", async () => {
@@ -54,14 +54,25 @@ describe('deployment.read', () => {
     const h = makeHarness({ records: { ...deps, method: { id: 'GET /', fingerprint: 'new0new0new0new0' } } });
     apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'dep1' });
     const live = await deploymentStep.read(h.ctx, RECORDED);
-    expect(live?.changes).toEqual([{ field: 'deployedConfiguration', from: FP, to: 'new0new0new0new0' }]);
+    // No fingerprint is shown: what the stage serves, live, then wanted.
+    expect(live?.changes).toEqual([{ field: 'servedConfiguration', from: 'an earlier configuration of the method', to: 'the current one (a new deployment)' }]);
   });
 
-  it('reports a stage now pointing at another deployment', async () => {
+  it('a newer deployment on the stage (a redeploy by hand, same configuration) is no drift; its id is recorded', async () => {
     const h = makeHarness({ records: deps });
     apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'someone-elses' });
+    apigwMock.on(GetDeploymentCommand, { deploymentId: 'someone-elses' }).resolves({ id: 'someone-elses', createdDate: new Date('2026-12-02T00:00:00Z') });
+    apigwMock.on(GetDeploymentCommand, { deploymentId: 'dep1' }).resolves({ id: 'dep1', createdDate: new Date('2026-12-01T00:00:00Z') });
+    await expect(deploymentStep.read(h.ctx, RECORDED)).resolves.toEqual({ record: { ...RECORDED, deploymentId: 'someone-elses' }, changes: [] });
+  });
+
+  it('an older deployment on the stage (a rollback) is reported, live then wanted', async () => {
+    const h = makeHarness({ records: deps });
+    apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'old0' });
+    apigwMock.on(GetDeploymentCommand, { deploymentId: 'old0' }).resolves({ id: 'old0', createdDate: new Date('2026-11-01T00:00:00Z') });
+    apigwMock.on(GetDeploymentCommand, { deploymentId: 'dep1' }).resolves({ id: 'dep1', createdDate: new Date('2026-12-01T00:00:00Z') });
     const live = await deploymentStep.read(h.ctx, RECORDED);
-    expect(live?.changes).toEqual([{ field: 'deploymentId', from: 'someone-elses', to: 'dep1' }]);
+    expect(live?.changes).toEqual([{ field: 'deployment', from: 'an older deployment (old0, 2026-11-01T00:00:00.000Z)', to: 'a new deployment of the current configuration' }]);
   });
 
   it('returns undefined when the stage does not exist', async () => {
