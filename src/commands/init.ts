@@ -97,7 +97,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
   return {
     exit: EXIT.OK,
     json: { stack: session.state.stack, region: session.state.region, accountId: session.state.accountId, stateFile: local.stateFile, outputs, steps },
-    text: renderSummary(session.state, outputs, local.stateFile, { headline: changed === 0 ? 'Everything was already in place: nothing changed.' : undefined, c: stdoutColors(io) }),
+    text: renderSummary(session.state, outputs, local.stateFile, { headline: changed === 0 ? 'Everything was already in place: nothing changed.' : undefined, c: stdoutColors(io), where: { state: o.state, profile: o.profile } }),
   };
 };
 

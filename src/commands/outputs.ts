@@ -20,10 +20,12 @@ export const handler: Handler<OutputsOpts> = async (ctx) => {
     outputs.clientSecret = (await secrets.client(outputs.clientId)).ClientSecret;
     if (outputs.m2mClientId) outputs.m2mClientSecret = (await secrets.client(outputs.m2mClientId)).ClientSecret;
   }
-  let text = renderSummary(state, outputs, stateFile, { headline: `Stack ${state.stack} (${state.region}, account ${state.accountId}):`, c: stdoutColors(io) });
+  let text = renderSummary(state, outputs, stateFile, { headline: `Stack ${state.stack} (${state.region}, account ${state.accountId}):`, c: stdoutColors(io), where: { state: o.state, profile: o.profile } });
   if (outputs.clientSecret) {
-    text += `Secrets (read live from Cognito, never stored):\n  Client secret      ${outputs.clientSecret}\n`;
-    if (outputs.m2mClientSecret) text += `  M2M client secret  ${outputs.m2mClientSecret}\n`;
+    // Each secret beside the id of the client it belongs to.
+    const rows = [[`App client ${outputs.clientId}`, outputs.clientSecret], ...(outputs.m2mClientSecret ? [[`M2M client ${outputs.m2mClientId}`, outputs.m2mClientSecret]] : [])];
+    const w = Math.max(...rows.map(([k]) => k!.length));
+    text += `Secrets (read live from Cognito, never stored):\n${rows.map(([k, v]) => `  ${k!.padEnd(w)}  secret ${v}`).join('\n')}\n`;
   }
   return { exit: EXIT.OK, json: { stack: state.stack, region: state.region, accountId: state.accountId, stateFile, outputs }, text };
 };

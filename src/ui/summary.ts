@@ -2,6 +2,7 @@
 // summary of what exists and what to do next (stdout): the Postman settings of the tutorial's
 // step 9 and the same test with curl.
 import { Chalk, type ChalkInstance } from 'chalk';
+import { commandLine, type Where } from '../commands/command-line.js';
 import type { Outputs } from '../commands/context.js';
 import type { State } from '../state/schema.js';
 import { isTty, type Io } from './output.js';
@@ -22,17 +23,18 @@ const table = (rows: [string, string | undefined][], indent = '  '): string[] =>
 export interface SummaryOptions {
   headline?: string;
   c?: ChalkInstance;
+  /** The flags that pick this stack again (--state, --profile when given): every command shown carries them. */
+  where?: Omit<Where, 'stack'>;
 }
 
 export function renderSummary(state: State, out: Outputs, stateFile: string, o: SummaryOptions = {}): string {
   const c = o.c ?? new Chalk({ level: 0 });
-  const cmd = `npx cognito-scope-setup`;
-  const stackFlag = state.stack === 'hello-world' ? '' : ` --stack ${state.stack}`;
+  const run = (command: string, ...extra: string[]) => commandLine(command, { ...o.where, stack: state.stack }, extra);
   const callback = state.inputs.callbackUrls[0] ?? '';
   const scope = out.scopes.join(' ');
   const user = out.username;
   // Read live from Cognito (never stored); the state file knows region, endpoint and ids.
-  const secretCmd = `${cmd} outputs --show-secret${stackFlag}`;
+  const secretCmd = run('outputs', '--show-secret');
   const lines: string[] = [c.bold(o.headline ?? `Stack ${state.stack} is ready (${state.region}, account ${state.accountId}).`), ''];
   lines.push(
     ...table([
@@ -40,13 +42,17 @@ export function renderSummary(state: State, out: Outputs, stateFile: string, o: 
       ['Cognito domain', out.domain],
       ['User pool', out.userPoolId],
       ['Client id', out.clientId],
+      ['M2M client id', out.m2mClientId ? `${out.m2mClientId}  (client credentials)` : undefined],
       ['Scopes', scope],
-      ['User', user ? `${user}${state.inputs.userMode === 'invite' ? ' (a temporary password was e-mailed)' : ''}` : undefined],
+      ['User', user ? `${user}${state.inputs.userMode === 'invite' ? ' (a temporary password was e-mailed)' : ''}` : 'none (nobody can sign in yet)'],
       ['Lambda', out.functionName],
       ['State file', stateFile],
     ]),
   );
-  if (out.authorizeUrl && out.tokenUrl && out.clientId) {
+  if (!user && out.clientId) {
+    lines.push('', c.bold('No user') + `: the stack has no user, so nobody can sign in to the hosted UI yet. Add one with:`, `  ${run('init', '--username', '<name>')}`);
+  }
+  if (user && out.authorizeUrl && out.tokenUrl && out.clientId) {
     lines.push(
       '',
       c.bold('Test it with Postman') + ` (tutorial step 9): a GET request to the invoke URL; on its Authorization tab choose OAuth 2.0 and set:`,
@@ -72,9 +78,18 @@ export function renderSummary(state: State, out: Outputs, stateFile: string, o: 
       `     curl -H "Authorization: Bearer $ACCESS_TOKEN" ${out.invokeUrl ?? '<invoke URL>'}`,
     );
   }
-  if (out.clientId) {
-    lines.push('', c.bold('Or let this tool do it') + ':', `  ${cmd} verify${stackFlag}    (sign in once in the browser; checks 401 without a token, 200 "Hello World!" with one)`, `  ${cmd} token${stackFlag}     (prints an access token)    ${cmd} export postman${stackFlag}`);
+  if (user && out.clientId) {
+    lines.push('', c.bold('Or let this tool do it') + ':', `  ${run('verify')}    (sign in once in the browser; checks 401 without a token, 200 "Hello World!" with one)`, `  ${run('token')}     (prints an access token)    ${run('export postman')}`);
   }
-  lines.push('', `Check it: ${cmd} status${stackFlag}    Remove it: ${cmd} destroy${stackFlag}`, '');
+  if (out.m2mClientId) {
+    lines.push(
+      '',
+      c.bold('The M2M client (client credentials, no sign-in)') + ':',
+      `  ${run('token', '--client-credentials')}     (prints an access token of client ${out.m2mClientId})`,
+      `  ${run('verify', '--client-credentials')}    (checks 401 without a token, 401 without the scope, 200 "Hello World!" with it)`,
+      `  Its secret: ${secretCmd}`,
+    );
+  }
+  lines.push('', `Check it: ${run('status')}    Remove it: ${run('destroy')}`, '');
   return lines.join('\n');
 }

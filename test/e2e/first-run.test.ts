@@ -132,12 +132,16 @@ describe('summary and status (issues 13.6, 13.8)', () => {
     expect(init.stdout).toContain(`npx cognito-scope-setup verify --stack ${stack} --client-credentials`);
     expect(init.stdout).toContain('No user');
     expect(init.stdout).toContain(`npx cognito-scope-setup init --stack ${stack} --username <name>`);
-    expect(init.stdout).not.toMatch(/sign in/i);
+    expect(init.stdout).not.toMatch(/sign in once|Get New Access Token|sign in as/);
 
     const out = await runCli(['outputs', '--stack', stack], { env });
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain(m2mId);
     expect(out.stdout).toContain('--client-credentials');
+    const secret = await runCli(['outputs', '--show-secret', '--stack', stack], { env });
+    expect(secret.code, secret.stderr).toBe(0);
+    expect(secret.stdout).toMatch(new RegExp(`M2M client ${m2mId}\\s+secret \\S+`));
+    expect(secret.stdout).toMatch(new RegExp(`App client ${state.resources.client.id}\\s+secret \\S+`));
   });
 
   it('status after a harmless out-of-band redeploy (same configuration) is in sync', async () => {
@@ -152,6 +156,7 @@ describe('summary and status (issues 13.6, 13.8)', () => {
     const p = await runCli(['plan', '--stack', stack, '--scope', 'read.helloworld.message', '--scope', 'extra.scope'], { env });
     expect(p.code, p.stderr).toBe(3);
     expect(p.stdout).not.toMatch(/deployedConfiguration|stale|fingerprint|[0-9a-f]{16}/);
-    expect(p.stdout).toMatch(/scopes\s+live: \[.*"read\.helloworld\.message".*\]\s+wanted: \[.*"extra\.scope".*\]/);
+    expect(p.stdout).toMatch(/ scopes {2}live: \[.*"read\.helloworld\.message=.*\] {2}wanted: \[.*"extra\.scope=.*\]/);
+    expect(p.stdout).toMatch(/Deployment to stage\s+dev\n\s+servedConfiguration {2}live: "an earlier configuration of the method" {2}wanted: "the current one \(a new deployment\)"/);
   });
 });

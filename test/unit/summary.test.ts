@@ -83,7 +83,7 @@ describe('the summary', () => {
     const e = state({ stack: 'demo', endpoint: 'http://127.0.0.1:4566' });
     const t = renderSummary(e, outputsOf(e), '/x.json');
     // The endpoint is in the state file: the secret command needs only the stack.
-    expect(t).toContain('npx cognito-scope-setup outputs --show-secret --stack demo');
+    expect(t).toContain('npx cognito-scope-setup outputs --stack demo --show-secret');
     expect(t).toContain('npx cognito-scope-setup destroy --stack demo');
     expect(t).toContain('http://127.0.0.1:4566/oauth2/token');
     expect(t).not.toMatch(/secret[:=] *[A-Za-z0-9]{20,}/i);
@@ -163,6 +163,32 @@ describe('the plan (plan, init --dry-run and init\'s confirmation print the same
 });
 
 describe('summary next steps', () => {
+  it('shows the M2M client id and its --client-credentials commands (issue 13.6)', () => {
+    const s = state({ stack: 'demo' });
+    s.resources.m2mClient = { id: 'm2mclientid0123456789abcd' };
+    const t = renderSummary(s, outputsOf(s), '/x.json');
+    expect(t).toMatch(/M2M client id\s+m2mclientid0123456789abcd/);
+    expect(t).toContain('npx cognito-scope-setup token --stack demo --client-credentials');
+    expect(t).toContain('npx cognito-scope-setup verify --stack demo --client-credentials');
+  });
+
+  it('without a user: says so and how to add one, and does not send anyone to sign in', () => {
+    const s = state({ stack: 'demo' });
+    s.inputs = { ...s.inputs, userMode: 'none', username: undefined };
+    delete s.resources.user;
+    const t = renderSummary(s, outputsOf(s), '/x.json');
+    expect(t).toContain('No user');
+    expect(t).toContain('npx cognito-scope-setup init --stack demo --username <name>');
+    expect(t).not.toMatch(/Get New Access Token|sign in once|verify --stack demo {2}/);
+  });
+
+  it('every command carries --state and --profile when they were given', () => {
+    const s = state({ stack: 'demo' });
+    const t = renderSummary(s, outputsOf(s), '/tmp/my state.json', { where: { state: '/tmp/my state.json', profile: 'dev' } });
+    expect(t).toContain("npx cognito-scope-setup status --stack demo --state '/tmp/my state.json' --profile dev");
+    expect(t).toContain("npx cognito-scope-setup verify --stack demo --state '/tmp/my state.json' --profile dev");
+  });
+
   it('points to verify, token and export postman for the same stack', () => {
     const s = state({ stack: 'demo' });
     const t = renderSummary(s, outputsOf(s), '/x.json');
