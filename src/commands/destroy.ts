@@ -35,7 +35,7 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
     reporter.stop();
     if (e instanceof StepFailed && interrupt.signal) {
       await session.persist();
-      throw interruptedError({ stack: local.stack, stateFile: local.stateFile, results: e.results, signal: interrupt.signal, command: 'destroy' });
+      throw interruptedError({ stack: local.stack, stateFile: local.stateFile, results: e.results, signal: interrupt.signal, command: 'destroy', state: o.state, profile: o.profile });
     }
     if (e instanceof StepFailed) throw stepFailed(e, o, session, 'destroy');
     throw e;

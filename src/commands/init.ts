@@ -71,7 +71,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
     reporter.stop();
     if (e instanceof StepFailed && interrupt.signal) {
       await session.persist();
-      throw interruptedError({ stack: session.state.stack, stateFile: local.stateFile, results: e.results, signal: interrupt.signal });
+      throw interruptedError({ stack: session.state.stack, stateFile: local.stateFile, results: e.results, signal: interrupt.signal, state: o.state, profile: o.profile });
     }
     if (e instanceof StepFailed) {
       // A refused replacement changed nothing: keep the state file's inputs as they were.

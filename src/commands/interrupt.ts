@@ -6,6 +6,7 @@
 // name and ownership tag on the next run.
 import type { AnyStep, EngineEvent } from '../engine/types.js';
 import { CliError } from '../errors.js';
+import { commandLine } from './command-line.js';
 import { exitCodeOfSignal, STOP_SIGNALS, type StopSignal } from './exit-codes.js';
 import { renderError, RunStopped, type ErrorSink } from './outcome.js';
 
@@ -88,16 +89,22 @@ export interface InterruptInfo {
   signal?: StopSignal;
   /** The command to run again (default init). */
   command?: string;
+  /** --state and --profile as given, for the commands shown. */
+  state?: string;
+  profile?: string;
 }
 
 /** After the engine stopped for a signal: what was done, where it is recorded, how to resume. */
 export function interruptedError(info: InterruptInfo): RunStopped {
   const signal = info.signal ?? 'SIGINT';
-  const done = info.results.filter((r) => !['skipped', 'failed'].includes(r.action)).length;
-  const notDone = info.results.length - done;
-  const stackFlag = info.stack === 'hello-world' ? '' : ` --stack ${info.stack}`;
-  const resume = `npx cognito-scope-setup ${info.command ?? 'init'}${stackFlag}`;
-  const message = `Interrupted (${nameOf(signal)}): ${done} of ${info.results.length} steps done, ${notDone} not done. Everything created so far is recorded in ${info.stateFile}.`;
+  const isDone = (r: { action: string }) => !['skipped', 'failed'].includes(r.action);
+  const done = info.results.filter(isDone).map((r) => r.key);
+  const notDone = info.results.filter((r) => !isDone(r)).map((r) => r.key);
+  const where = { stack: info.stack, state: info.state, profile: info.profile };
+  const resume = commandLine(info.command ?? 'init', where);
+  const message = `Interrupted (${nameOf(signal)}): ${done.length} of ${info.results.length} steps done, ${notDone.length} not done. Everything created so far is recorded in ${info.stateFile}.`;
+  // The counts, step by step: the progress lines show only the steps that started.
+  const list = [...(done.length ? [`  done (${done.length}): ${done.join(', ')}`] : []), ...(notDone.length ? [`  not done (${notDone.length}): ${notDone.join(', ')}`] : [])];
   return new RunStopped(
     'INTERRUPTED',
     message,
@@ -105,7 +112,7 @@ export function interruptedError(info: InterruptInfo): RunStopped {
       stack: info.stack,
       headline: message,
       resume,
-      after: [`Resume with: ${resume}   (or remove what was created: npx cognito-scope-setup destroy${stackFlag})`],
+      after: [...list, `Resume with: ${resume}   (or remove what was created: ${commandLine('destroy', where)})`],
       steps: info.results.map((r) => ({ key: r.key, action: r.action })),
       hintShown: false,
     },

@@ -24,9 +24,16 @@ export const stackName = z
 
 export const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'must be an AWS region code such as us-east-1');
 
+/** What to use instead of a deprecated runtime: the current ones of its family, the usual one first. */
+export function runtimeSuggestion(deprecated: string): string {
+  if (deprecated.startsWith('nodejs')) return 'use nodejs24.x or nodejs22.x';
+  const others = SUPPORTED_RUNTIMES.filter((r) => r.startsWith('python') && r !== DEFAULT_RUNTIME);
+  return `use ${DEFAULT_RUNTIME} (or ${others.join(', ')})`;
+}
+
 export const runtime = z.string().superRefine((v, ctx) => {
   if ((DEPRECATED_RUNTIMES as readonly string[]).includes(v)) {
-    ctx.addIssue({ code: 'custom', message: `is deprecated by AWS Lambda; use ${DEFAULT_RUNTIME} (supported: ${SUPPORTED_RUNTIMES.join(', ')})` });
+    ctx.addIssue({ code: 'custom', message: `is deprecated by AWS Lambda; ${runtimeSuggestion(v)}` });
   } else if (!(SUPPORTED_RUNTIMES as readonly string[]).includes(v)) {
     ctx.addIssue({ code: 'custom', message: `must be one of ${SUPPORTED_RUNTIMES.join(', ')}` });
   }

@@ -99,6 +99,9 @@ describe('the interrupt guard', () => {
     const results = [{ key: 'a', action: 'created' }, { key: 'b', action: 'unchanged' }, { key: 'c', action: 'failed' }, { key: 'd', action: 'skipped' }];
     expect(interruptedResult({ stderr, stdout }, true, { stack: 'demo', stateFile: '/x/demo.json', results })).toBe(130);
     expect(err).toContain('2 of 4 steps done, 2 not done');
+    // The counts match the lines printed: every step, done or not, is named once.
+    expect(err).toContain('  done (2): a, b\n');
+    expect(err).toContain('  not done (2): c, d\n');
     expect(err).toContain('/x/demo.json');
     expect(err).toContain('Resume with: npx cognito-scope-setup init --stack demo');
     const doc = JSON.parse(out);
