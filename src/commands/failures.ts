@@ -5,6 +5,7 @@ import { ReplaceNeeded, type StepFailed } from '../engine/index.js';
 import { CliError } from '../errors.js';
 import type { GlobalOpts, Session } from './context.js';
 import { explainEngineError } from './engine-errors.js';
+import { commandLine } from './command-line.js';
 import { RunStopped } from './outcome.js';
 
 export const isReplaceNeeded = (cause: unknown): boolean => cause instanceof ReplaceNeeded;
@@ -32,11 +33,12 @@ export function stepFailed(e: StepFailed, g: GlobalOpts, session: Session, comma
   const replace = isReplaceNeeded(e.cause);
   // Foreign resources are found by the reads, before any write: each one is named.
   const conflicts = e.conflicts;
+  const where = { stack, region: g.region, state: g.state, profile: g.profile };
   const resume = replace
-    ? `Nothing was changed. To replace, run the same command with --allow-replace (see it first with: npx cognito-scope-setup plan --stack ${stack} and the same flags).`
+    ? `Nothing was changed. To replace, run the same command with --allow-replace (see it first with: ${commandLine('plan', where)} and the same flags).`
     : conflicts.length && command === 'init'
       ? 'Nothing was created or changed.'
-      : `Run the same command again to resume: npx cognito-scope-setup ${command} --stack ${stack}`;
+      : `Run the same command again to resume: ${commandLine(command, where)}`;
   const headline = [`error: ${e.failedKey} failed: ${first}`, ...conflicts.slice(1).map((c) => `error: ${c.key} failed: ${c.error.message}`)].join('\n');
   return new RunStopped(
     code ?? (replace ? 'REPLACE_NEEDED' : 'STEP_FAILED'),

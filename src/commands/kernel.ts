@@ -16,6 +16,7 @@ import { printJson, processIo, type Io } from '../ui/output.js';
 import { inquirerPrompts, isInteractive, type PromptApi } from '../ui/prompts.js';
 import type { Reporter } from '../ui/reporter.js';
 import { openLocal, openSession, outputsOf, type LocalStack, type OpenOptions, type Outputs, type Session } from './context.js';
+import { commandLine } from './command-line.js';
 import type { ExitCode } from './exit-codes.js';
 import type { GatheredInputs } from './inputs.js';
 
@@ -102,7 +103,6 @@ export async function execute<T extends FieldTable>(spec: CommandSpec<T>, args: 
   let inputs: GatheredInputs | undefined;
   let secrets: Promise<Secrets> | undefined;
   const prompts = interactive && spec.needs.prompts ? await (deps.makePrompts ?? inquirerPrompts)(io) : undefined;
-  const what = spec.name === 'init' ? 'init' : `init first (or pass --stack / --state for an existing stack), then ${spec.name}`;
 
   const ctx: HandlerContext<ArgsOf<T>> = {
     command: spec.name,
@@ -116,10 +116,15 @@ export async function execute<T extends FieldTable>(spec: CommandSpec<T>, args: 
     },
     recorded() {
       const l = ctx.local();
-      if (!l.recorded) throw new StateError(`No state file for stack "${l.stack}" at ${l.stateFile}.`, `Run ${what}.`, 'NO_STATE');
+      const where = { stack: l.stack, region: args.region, state: args.state, profile: args.profile };
+      const init = commandLine('init', where);
+      if (!l.recorded) {
+        const what = spec.name === 'init' ? init : `${init} first (or pass the --stack / --state of an existing stack; npx cognito-scope-setup list shows them), then ${commandLine(spec.name, where)}`;
+        throw new StateError(`No state file for stack "${l.stack}" at ${l.stateFile}.`, `Run ${what}.`, 'NO_STATE');
+      }
       const outputs = outputsOf(l.recorded);
       if (spec.needs.state === 'complete' && (!outputs.tokenUrl || !outputs.clientId || !outputs.userPoolId)) {
-        throw new StateError(`Stack "${l.stack}" has no hosted UI domain or app client yet.`, `Run init --stack ${l.stack} to finish it, then ${spec.name}.`, 'INCOMPLETE_STACK');
+        throw new StateError(`Stack "${l.stack}" has no hosted UI domain or app client yet.`, `Run ${init} to finish it, then ${commandLine(spec.name, where)}.`, 'INCOMPLETE_STACK');
       }
       return { ...l, recorded: l.recorded, outputs };
     },

@@ -5,6 +5,7 @@ import { StateError } from '../errors.js';
 import type { Io } from '../ui/output.js';
 import { renderSummary, stdoutColors } from '../ui/summary.js';
 import type { Outputs } from './context.js';
+import { commandLine } from './command-line.js';
 import { EXIT } from './exit-codes.js';
 import { execute, type Handler } from './kernel.js';
 
@@ -15,7 +16,7 @@ export const handler: Handler<OutputsOpts> = async (ctx) => {
   const { recorded: state, stateFile, outputs: recordedOutputs } = ctx.recorded();
   const outputs: Outputs & { clientSecret?: string; m2mClientSecret?: string } = { ...recordedOutputs };
   if (o.showSecret) {
-    if (!outputs.clientId) throw new StateError(`Stack "${state.stack}" has no app client yet.`, `Run init --stack ${state.stack} first.`, 'INCOMPLETE_STACK');
+    if (!outputs.clientId) throw new StateError(`Stack "${state.stack}" has no app client yet.`, `Run ${commandLine('init', { stack: state.stack, state: o.state, profile: o.profile })} first.`, 'INCOMPLETE_STACK');
     const secrets = await ctx.secrets();
     outputs.clientSecret = (await secrets.client(outputs.clientId)).ClientSecret;
     if (outputs.m2mClientId) outputs.m2mClientSecret = (await secrets.client(outputs.m2mClientId)).ClientSecret;

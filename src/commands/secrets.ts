@@ -2,6 +2,7 @@
 // the lock. Opened through the kernel (ctx.secrets()), which releases it after the handler.
 import { explainAwsError } from '../aws/errors.js';
 import { CliError } from '../errors.js';
+import { commandLine } from './command-line.js';
 import { openSession, type GlobalOpts, type LocalStack } from './context.js';
 
 export async function openSecrets(o: GlobalOpts, local: LocalStack) {
@@ -17,7 +18,7 @@ export async function openSecrets(o: GlobalOpts, local: LocalStack) {
         return c;
       } catch (e) {
         if ((e as { name?: string }).name === 'ResourceNotFoundException') {
-          throw new CliError('CLIENT_MISSING', `App client ${clientId} of stack "${session.state.stack}" no longer exists.`, `Run init --stack ${session.state.stack} to recreate it.`, 1, { cause: e });
+          throw new CliError('CLIENT_MISSING', `App client ${clientId} of stack "${session.state.stack}" no longer exists.`, `Run ${commandLine('init', { stack: session.state.stack, state: o.state, profile: o.profile })} to recreate it.`, 1, { cause: e });
         }
         throw explainAwsError(e, { endpoint: session.endpoint, profile: o.profile, region: session.state.region });
       }

@@ -17,6 +17,15 @@ describe('the command kernel', () => {
   const sts = mockClient(STSClient);
   afterEach(() => sts.reset());
 
+  it('no state file: the hint gives the whole commands, with --stack, --region and --state as given (issue 13.11)', async () => {
+    const dir = writeStateFile(fakeState()).replace(/[^/]+$/, '');
+    const err = await execute(spec({ state: 'required', aws: 'none' }, async () => ({ exit: EXIT.OK })), { stack: 'wiz', region: 'eu-west-1', state: `${dir}wiz.json` }, captureIo()).catch((e) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as CliError).hint).toBe(
+      `Run npx cognito-scope-setup init --stack wiz --region eu-west-1 --state ${dir}wiz.json first (or pass the --stack / --state of an existing stack; npx cognito-scope-setup list shows them), then npx cognito-scope-setup probe --stack wiz --region eu-west-1 --state ${dir}wiz.json.`,
+    );
+  });
+
   it('writes the outcome once: its JSON with --json, its text without', async () => {
     const run = (json: boolean) => {
       const io = captureIo();
