@@ -320,7 +320,7 @@ describe('the wizard (scripted answers)', () => {
       expect.stringMatching(/^--runtime "python3.9": is deprecated/),
       expect.stringMatching(/^--domain-prefix "aws": must not contain/),
       expect.stringMatching(new RegExp(`^--config ${cfg}: stage "a b": must be 1-128`)),
-      expect.stringMatching(new RegExp(`^--config ${cfg}: callbackUrls "http://example.com": uses http on a host that is not loopback`)),
+      expect.stringMatching(new RegExp(`^--config ${cfg}: callbackUrls\\[0\\] "http://example.com": uses http on a host that is not loopback`)),
     ]);
   });
 });
