@@ -80,10 +80,6 @@ export async function gatherInputs<O extends StackArgs>(
   }
   problems.push(...configContradictions(o, flags, config, o.config ?? ''));
   if (problems.length) throw new UsageError(problems);
-  // An environment variable is ambient (it may be exported for other runs): a warning, not a refusal.
-  if (io.env[PASSWORD_ENV] !== undefined && flags.userMode !== undefined && flags.userMode !== 'password') {
-    io.stderr.write(`warning: ${PASSWORD_ENV} is set but not used: ${flags.userMode === 'none' ? '--no-user creates no user' : '--invite lets Cognito e-mail a temporary password'}.\n`);
-  }
 
   const prompts = prompt && isInteractive(o, io) ? await makePrompts(io) : undefined;
   const ask = prompts && !o.yes ? prompts : undefined;
@@ -119,6 +115,11 @@ export async function gatherInputs<O extends StackArgs>(
     throw new UsageError([
       `--password-stdin: stack ${local.stack} ${inputs.userMode === 'none' ? 'has no user' : 'has an invited user'} (recorded in ${local.stateFile}), so no password is read; drop it, or add a user with --username <name>`,
     ]);
+  }
+  // An environment variable is ambient (it may be exported for other runs): a warning, not a
+  // refusal, and only once every setting is known to be good.
+  if (io.env[PASSWORD_ENV] !== undefined && flags.userMode !== undefined && flags.userMode !== 'password') {
+    io.stderr.write(`warning: ${PASSWORD_ENV} is set but not used: ${flags.userMode === 'none' ? '--no-user creates no user' : '--invite lets Cognito e-mail a temporary password'}.\n`);
   }
   // A generated prefix recorded in the state file stays a generated one unless a flag or the file sets it.
   if (local.recorded && !flags.domainPrefix && !config?.domainPrefix) inputs.domainPrefixGenerated = local.recorded.domainPrefixGenerated;

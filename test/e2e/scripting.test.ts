@@ -110,7 +110,7 @@ describe('the validation table through the CLI: exit 2, one line naming the flag
       expect.stringMatching(/^error: --runtime "python3.8": is deprecated by AWS Lambda; use python3.13/),
       `error: --config ${cfg}: stage "a b": must be 1-128 letters, digits, hyphens or underscores`,
       `error: --config ${cfg}: domainPrefix "my-amazon": must not contain "aws", "amazon" or "cognito" (Cognito reserves them)`,
-      `error: --config ${cfg}: callbackUrls "http://example.com/cb": uses http on a host that is not loopback: ${CALLBACK_URL_RULE}`,
+      `error: --config ${cfg}: callbackUrls[0] "http://example.com/cb": uses http on a host that is not loopback: ${CALLBACK_URL_RULE}`,
     ]);
     expect(proxy.requests).toEqual([]);
   });

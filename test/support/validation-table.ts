@@ -24,7 +24,7 @@ export const VALIDATION_TABLE: Rule[] = [
   { flag: '--region', rule: 'region code (GovCloud passes)', good: { region: 'us-gov-west-1' }, bad: { region: 'us-east' }, msg: /--region "us-east": must be an AWS region code/ },
   { flag: '--endpoint-url', rule: 'http(s) URL', good: { endpointUrl: 'http://127.0.0.1:4566' }, bad: { endpointUrl: 'ftp://127.0.0.1:4566' }, msg: /--endpoint-url "ftp:\/\/127.0.0.1:4566": must be an http\(s\) URL/ },
   { flag: '--runtime', rule: 'deprecated runtime refused', good: { runtime: 'python3.12' }, bad: { runtime: 'python3.9' }, msg: /--runtime "python3.9": is deprecated by AWS Lambda; use python3.13 \(or / },
-  { flag: '--runtime', rule: 'deprecated Node.js runtime refused', good: { runtime: 'nodejs22.x' }, bad: { runtime: 'nodejs20.x' }, msg: /--runtime "nodejs20.x": is deprecated by AWS Lambda; use nodejs24.x or nodejs22.x$/ },
+  { flag: '--runtime', rule: 'deprecated Node.js runtime refused', good: { runtime: 'nodejs22.x' }, bad: { runtime: 'nodejs20.x' }, msg: /--runtime "nodejs20.x": is deprecated by AWS Lambda; use nodejs24.x or nodejs22.x/ },
   { flag: '--runtime', rule: 'known runtime', good: { runtime: 'python3.14' }, bad: { runtime: 'ruby9' }, msg: /--runtime "ruby9": must be one of/ },
   { flag: '--endpoint-type', rule: 'EDGE or REGIONAL', good: { endpointType: 'regional' }, bad: { endpointType: 'PRIVATE' }, msg: /--endpoint-type "PRIVATE": must be EDGE or REGIONAL/, cli: /^error: option '--endpoint-type <type>' argument 'PRIVATE' is invalid\. Allowed choices are EDGE, REGIONAL/m },
   { flag: '--stage', rule: 'letters, digits, - and _', good: { stage: 'prod_1' }, bad: { stage: 'my stage' }, msg: /--stage "my stage": must be 1-128/ },
