@@ -2,6 +2,7 @@
 // files and the AWS CLI commands that hand the live resources over to CloudFormation in place.
 // The stack is read first as `status` reads it: a stack that is not in sync is not exported (the
 // template would describe something else than what CloudFormation would find).
+import { commandLine } from './command-line.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -66,7 +67,7 @@ export async function liveModel(session: Session): Promise<ExportModel> {
     throw new CliError(
       'NOT_IN_SYNC',
       `Stack ${session.state.stack} is not in sync (${what}); the template would not describe what is live.`,
-      `Run npx cognito-scope-setup status --stack ${session.state.stack} to see why, and init --stack ${session.state.stack} to converge it, then export again.`,
+      `Run ${commandLine('status', { stack: session.state.stack })} to see why, and ${commandLine('init', { stack: session.state.stack })} to converge it, then export again.`,
     );
   }
   const rec = (key: string) => results.find((r) => r.key === key)?.record as Record<string, string> | undefined;

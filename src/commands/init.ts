@@ -6,6 +6,7 @@ import type { StackArgs } from '../config/fields.js';
 import { CliError } from '../errors.js';
 import { renderSummary, stdoutColors } from '../ui/summary.js';
 import { outputsOf } from './context.js';
+import { commandLine } from './command-line.js';
 import { EXIT } from './exit-codes.js';
 import { stepFailed, isReplaceNeeded } from './failures.js';
 import { planAndConfirm } from './init-confirm.js';
@@ -60,7 +61,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
   }
   // On a terminal: the plan, and nothing is created before the user says yes (--yes skips this).
   if (confirm && !(await planAndConfirm(session, planned, io, prompts, o.allowReplace))) {
-    throw new CliError('DECLINED', 'Nothing was created or changed.', 'Run init again and answer yes, or pass --yes.');
+    throw new CliError('DECLINED', 'Nothing was created or changed.', `Run ${commandLine('init', { stack: session.state.stack, region: o.region, state: o.state, profile: o.profile })} with the same flags again and answer yes, or add --yes.`);
   }
   await session.persist();
   let results;

@@ -108,7 +108,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
     notes.push(`init will need the password of user "${inputs.username}": pipe it in with --password-stdin or set ${PASSWORD_ENV}.`);
   }
   if (needsAllowReplace) notes.push('init refuses replacements unless you pass --allow-replace; without it, it stops before changing anything.');
-  if (holder) notes.push(`Another run (pid ${holder}) held the stack's lock while this plan was read.`);
+  if (holder) notes.push(`Another run (pid ${holder.owner.pid}) held the stack's lock while this plan was read.`);
 
   const doc: PlanDocument = {
     stack: session.state.stack,
