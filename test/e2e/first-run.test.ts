@@ -2,7 +2,7 @@
 // conflicting resource; destroy of a stack of which nothing exists says so; contradictory flags
 // are refused before any request; init's summary shows the M2M client; status after a harmless
 // out-of-band redeploy is in sync.
-import { CreateDeploymentCommand } from '@aws-sdk/client-api-gateway';
+import { CreateDeploymentCommand, GetDeploymentCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CreateUserPoolCommand, DeleteUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateRoleCommand, DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { existsSync, readFileSync } from 'node:fs';
@@ -146,10 +146,32 @@ describe('summary and status (issues 13.6, 13.8)', () => {
 
   it('status after a harmless out-of-band redeploy (same configuration) is in sync', async () => {
     const state = JSON.parse(readFileSync(join(stateDir, `${stack}.json`), 'utf8'));
+    // API Gateway dates deployments to the second: let the clock pass init's deployment's second,
+    // so that the one made by hand is strictly newer (on AWS its 5 s CreateDeployment quota does that).
+    const first = (await aws.apigw.send(new GetDeploymentCommand({ restApiId: state.resources.api.id, deploymentId: state.resources.deployment.deploymentId }))).createdDate!;
+    while (Math.floor(Date.now() / 1000) <= Math.floor(first.getTime() / 1000)) await new Promise((r) => setTimeout(r, 100));
     await aws.apigw.send(new CreateDeploymentCommand({ restApiId: state.resources.api.id, stageName: 'dev', description: 'redeployed by hand' }));
     const s = await runCli(['status', '--json', '--stack', stack], { env });
     expect(s.json().resources.find((r: { key: string }) => r.key === 'deployment').state).toBe('ok');
     expect(s.code, s.stdout).toBe(0);
+  });
+
+  it('a stage rolled back to an older deployment is drifted, live then wanted; init redeploys', async () => {
+    const before = JSON.parse(readFileSync(join(stateDir, `${stack}.json`), 'utf8'));
+    // init records the newer deployment the stage now serves (no change, no mutating request).
+    const again = await runCli(['init', '--yes', '--json', '--stack', stack], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().steps.find((x: { key: string }) => x.key === 'deployment').action).toBe('unchanged');
+    const after = JSON.parse(readFileSync(join(stateDir, `${stack}.json`), 'utf8'));
+    expect(after.resources.deployment.deploymentId).not.toBe(before.resources.deployment.deploymentId);
+    // Roll the stage back to the deployment init made first (at least 5 s older: API Gateway's CreateDeployment quota).
+    await aws.apigw.send(new UpdateStageCommand({ restApiId: after.resources.api.id, stageName: 'dev', patchOperations: [{ op: 'replace', path: '/deploymentId', value: before.resources.deployment.deploymentId }] }));
+    const s = await runCli(['status', '--stack', stack], { env });
+    expect(s.code, s.stdout).toBe(3);
+    expect(s.stdout).toMatch(new RegExp(`deployment {2}live: "an older deployment \\(${before.resources.deployment.deploymentId}, [^)]+\\)" {2}wanted: "a new deployment of the current configuration"`));
+    const fix = await runCli(['init', '--yes', '--stack', stack], { env });
+    expect(fix.code, fix.stderr).toBe(0);
+    expect((await runCli(['status', '--stack', stack], { env })).code).toBe(0);
   });
 
   it('plan --scope shows what the user set, live then wanted, and no fingerprint', async () => {

@@ -183,7 +183,8 @@ describe('with an M2M client: token, verify, outputs, export postman', () => {
     expect(shown.json().outputs).toMatchObject({ ...init.outputs, clientSecret: secret, m2mClientSecret: expect.any(String) });
     const text = await runCli(['outputs', '--stack', stack, '--show-secret'], { env });
     // Each secret beside the id of its client.
-    expect(text.stdout).toMatch(new RegExp(`App client ${init.outputs.clientId}\\s+secret ${secret}\\n`));
+    expect(text.stdout.split('\n').find((l) => l.includes(`App client ${init.outputs.clientId} `))?.trim()).toMatch(new RegExp(`^App client ${init.outputs.clientId} +secret (.+)$`));
+    expect(text.stdout).toContain(` secret ${secret}\n`);
     expect(readFileSync(join(env.COGNITO_SCOPE_SETUP_STATE_DIR!, `${stack}.json`), 'utf8')).not.toContain(secret);
   });
 
