@@ -113,7 +113,12 @@ export const functionStep: Step<App, FunctionRecord> = {
     const changes: Change[] = [];
     if (c.Runtime !== app.inputs.runtime) changes.push({ field: 'runtime', from: c.Runtime, to: app.inputs.runtime });
     if (c.Handler !== want.handler) changes.push({ field: 'handler', from: c.Handler, to: want.handler });
-    if (c.CodeSha256 !== want.sha256) changes.push({ field: 'code', from: c.CodeSha256, to: want.sha256 });
+    // The code in words, not as hashes: the tutorial's handler (of which language), or something else.
+    if (c.CodeSha256 !== want.sha256) {
+      const lang = (r: string | undefined) => (r?.startsWith('python') ? 'Python' : 'Node.js');
+      const from = c.Runtime && c.CodeSha256 === lambdaCode(c.Runtime).sha256 ? `the tutorial's ${lang(c.Runtime)} handler` : 'other code (changed outside this tool)';
+      changes.push({ field: 'code', from, to: `the tutorial's ${lang(app.inputs.runtime)} handler` });
+    }
     if (role && c.Role !== role.arn) changes.push({ field: 'role', from: c.Role, to: role.arn });
     return { record: { id: app.names.function, arn: c.FunctionArn! }, changes };
   },

@@ -130,8 +130,16 @@ describe('function.read', () => {
     const live = await functionStep.read(h.ctx, undefined);
     expect(live?.changes).toEqual([
       { field: 'runtime', from: 'python3.12', to: 'python3.13' },
-      { field: 'code', from: 'c29tZXRoaW5nIGVsc2U=', to: code.sha256 },
+      { field: 'code', from: 'other code (changed outside this tool)', to: "the tutorial's Python handler" },
     ]);
+  });
+
+  it('a runtime change to another language: the code line says which handler, no hash', async () => {
+    const h = makeHarness({ records: { role: RECORDS.role }, inputs: { runtime: 'nodejs22.x' } });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { ...liveConfig }, Tags: OUR_TAG });
+    const live = await functionStep.read(h.ctx, undefined);
+    expect(live?.changes.find((c) => c.field === 'code')).toEqual({ field: 'code', from: "the tutorial's Python handler", to: "the tutorial's Node.js handler" });
+    expect(JSON.stringify(live?.changes)).not.toContain(code.sha256);
   });
 
   it('reports a different role', async () => {
