@@ -58,6 +58,7 @@ describe('a name conflict (issue 13.2)', () => {
     const d = await runCli(['destroy', '--yes', ...base(stack)], { env });
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toContain(`Left alone because they are not ours: IAM role ${roleName}, user pool ${stack}-user-pool.`);
+    expect(d.stdout).toMatch(new RegExp(`^Nothing of stack ${stack} was found in account \\d{12}, us-east-1 but resources with its names that are not its own: nothing was deleted\\.`));
     expect(existsSync(join(stateDir, `${stack}.json`))).toBe(false);
     const left = await inventory(endpoint, stack);
     expect({ roles: left.roles, pools: left.pools }).toEqual({ roles: 1, pools: 1 });
