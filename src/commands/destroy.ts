@@ -56,7 +56,7 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
   const lines = !found
     ? [`Nothing named "${local.stack}" was found: no state file at ${local.stateFile}, and nothing in ${where2} is named after stack "${local.stack}" with its ownership tag. Nothing was deleted.`,
        `Check --stack, --region, --profile and --state; the stacks with a state file here: npx cognito-scope-setup list`]
-    : remaining.length === 0 && deleted.length === 0 && leftAlone.length === 0
+    : remaining.length === 0 && deleted.length === 0
       ? [`Nothing of stack ${local.stack} was found in ${where2}${leftAlone.length ? ' but resources with its names that are not its own' : ''}: nothing was deleted.`]
       : [remaining.length === 0 ? `Stack ${local.stack} is gone: ${deleted.length} resources deleted${absent ? `, ${absent} already absent` : ''}.` : `Stack ${local.stack}: ${deleted.length} deleted, ${remaining.length} left (${remaining.join(', ')}).`];
   if (leftAlone.length) lines.push(`Left alone because they are not ours: ${leftAlone.map((r) => `${r.kind} ${r.name}`).join(', ')}.`);
