@@ -113,7 +113,7 @@ export async function gatherInputs<O extends StackArgs>(
   // The user mode recorded in the state file (a flag or the file did not change it).
   if (o.passwordStdin && inputs.userMode !== 'password') {
     throw new UsageError([
-      `--password-stdin: stack ${local.stack} ${inputs.userMode === 'none' ? 'has no user' : 'has an invited user'} (recorded in ${local.stateFile}), so no password is read; drop it, or add a user with --username <name>`,
+      `--password-stdin: stack ${local.stack} ${inputs.userMode === 'none' ? 'has no user' : 'has an invited user'} (${rec?.userMode === inputs.userMode ? `recorded in ${local.stateFile}` : 'chosen in the wizard'}), so no password is read; drop it, or add a user with --username <name>`,
     ]);
   }
   // An environment variable is ambient (it may be exported for other runs): a warning, not a
