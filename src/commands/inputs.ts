@@ -109,7 +109,7 @@ export async function gatherInputs<O extends StackArgs>(
       if (r.region) g.region = r.region;
     }
   } else if (o.yes) answers = yesDefaults(has, userMode);
-  const inputs = resolveInputs({ flags: { ...flags, stack: local.stack }, config, answers, recorded: rec, domainDefault });
+  const inputs = resolveInputs({ flags: { ...flags, stack: local.stack }, config, answers, recorded: rec, domainDefault, configPath: o.config });
   // The user mode recorded in the state file (a flag or the file did not change it).
   if (o.passwordStdin && inputs.userMode !== 'password') {
     throw new UsageError([

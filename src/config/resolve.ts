@@ -64,9 +64,11 @@ export interface ResolveOptions {
   recorded?: Inputs;
   /** The generated domain prefix the wizard showed, so the one created is the one shown. */
   domainDefault?: string;
+  /** The --config file's path: a cross-field problem with a value from it names the file and key. */
+  configPath?: string;
 }
 
-export function resolveInputs({ flags, config, answers, recorded, domainDefault }: ResolveOptions): Inputs & { domainPrefixGenerated: boolean } {
+export function resolveInputs({ flags, config, answers, recorded, domainDefault, configPath }: ResolveOptions): Inputs & { domainPrefixGenerated: boolean } {
   const pick = <K extends keyof RawInputs>(k: K): RawInputs[K] | undefined =>
     flags[k] ?? config?.[k] ?? answers?.[k] ?? (recorded?.[k as keyof Inputs] as RawInputs[K] | undefined);
   const stack = pick('stack') ?? 'hello-world';
@@ -93,7 +95,10 @@ export function resolveInputs({ flags, config, answers, recorded, domainDefault 
     tier: pick('tier') ?? DEFAULT_TIER,
     logRetentionDays: pick('logRetentionDays') ?? DEFAULT_LOG_RETENTION_DAYS,
   };
-  const inputs = validate(inputsSchema, data);
+  // A value the config file gave (no flag over it) is named by the file and its key.
+  const labels = { ...FLAG_OF };
+  if (configPath !== undefined) for (const k of Object.keys(config ?? {})) if (flags[k as keyof RawInputs] === undefined) labels[k] = `--config ${configPath}: ${k}`;
+  const inputs = validate(inputsSchema, data, labels);
   return { ...inputs, domainPrefixGenerated: domainFromUser === undefined };
 }
 

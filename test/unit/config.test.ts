@@ -149,6 +149,12 @@ describe('--config file', () => {
     expect(resolveInputs({ flags: base, config: { scopes: [{ name: 'a.b' }] } }).scopes).toEqual([{ name: 'a.b', description: 'Scope a.b' }]);
   });
 
+  it('a problem between values (a scope given twice) names the file and key when the file gave them', () => {
+    const f = file('twice.json', JSON.stringify({ scopes: ['a.b', 'a.b'] }));
+    expect(problems(() => resolveInputs({ flags: base, config: loadConfigFile(f), configPath: f }))).toEqual([`--config ${f}: scopes "a.b": scope "a.b" is given twice`]);
+    expect(problems(() => resolveInputs({ flags: { ...base, scopes: ['a.b', 'a.b'] }, config: loadConfigFile(f), configPath: f }))).toEqual(['--scope "a.b": scope "a.b" is given twice']);
+  });
+
   it('reports every problem of the file at once: unknown keys, wrong types and broken rules together', () => {
     const f = file('many.json', JSON.stringify({ stag: 'x', runtime: 5, scopes: [{ name: 'ok' }, { nam: 'a' }, 'b/c'], callbackUrls: ['https://a.example.com', 7], stage: 'a b', m2mClient: 'yes' }));
     expect(problems(() => loadConfigFile(f))).toEqual([
