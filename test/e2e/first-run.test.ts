@@ -112,6 +112,23 @@ describe('contradictory flags (issue 13.4)', () => {
   }
 });
 
+describe('validation before "Reading stack ... live" (issue 13.11)', () => {
+  it('plan with no region configured: exit 2 naming --region, and nothing said about reading the stack', async () => {
+    const home = tempStateDir();
+    const env = { ...emulatorEnv(tempStateDir()), AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, HOME: home, AWS_CONFIG_FILE: join(home, 'none') };
+    const r = await runCli(['plan', '--stack', `e2e-noregion-${RUN}`, '--username', 'alice', '--endpoint-url', endpoint], { env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^error: --region: no AWS region is configured/);
+    expect(r.stderr).not.toMatch(/Reading stack/);
+  });
+
+  it('--scope a= is quoted as typed', async () => {
+    const r = await runCli(['plan', '--stack', `e2e-scope-${RUN}`, '--scope', 'a=', '--username', 'alice', ...base(`e2e-scope-${RUN}`).slice(0, 2)], { env: emulatorEnv(tempStateDir()) });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('error: --scope "a=": description must not be empty');
+  });
+});
+
 describe('summary and status (issues 13.6, 13.8)', () => {
   const stack = `e2e-m2m-${RUN}`;
   const stateDir = tempStateDir();
