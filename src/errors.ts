@@ -36,25 +36,3 @@ export class StateError extends CliError {
     this.name = 'StateError';
   }
 }
-
-export class LockedError extends CliError {
-  readonly pid: number | undefined;
-  constructor(
-    readonly holder: { pid: number; host: string; user: string; runId: string; startedAt: string; command?: string; ttlMs: number } | undefined,
-    location: string,
-    ageMs?: number,
-    unlockHint?: string,
-  ) {
-    const who = holder
-      ? `: host ${holder.host || '?'}, ${[holder.user && `user ${holder.user}`, holder.command, `run id ${holder.runId}`, holder.startedAt && `since ${holder.startedAt}`, ageMs !== undefined && `last heartbeat ${Math.max(0, Math.round(ageMs / 1000))} s ago`].filter(Boolean).join(', ')}`
-      : '';
-    super(
-      'LOCKED',
-      `Another cognito-scope-setup run${holder ? ` (pid ${holder.pid})` : ''} holds the lock on ${location}${who}.`,
-      `Wait for it to finish; a lock whose holder is gone (its process ended, or no heartbeat for ${Math.round((holder?.ttlMs ?? 30_000) / 1000)} s) is taken over automatically.${unlockHint ? ` ${unlockHint}` : ''}`,
-      1,
-    );
-    this.pid = holder?.pid;
-    this.name = 'LockedError';
-  }
-}

@@ -1,6 +1,6 @@
 // Lazy AWS SDK v3 client factory: a client (and its package) is loaded on first use only, so
-// `--help`, usage errors and validation never load the SDK. Every client talks to one endpoint
-// when --endpoint-url is set, and uses adaptive retries (Cognito's control plane is throttled
+// help, usage errors and validation never load the SDK. Every client talks to one endpoint
+// when an endpoint URL is given, and uses adaptive retries (Cognito's control plane is throttled
 // hard, about 15 requests per second per account) under the per-operation retry policy of
 // ./retry.ts (a create whose answer was lost is never sent again by the SDK; API Gateway's fixed
 // quotas and IAM propagation get budgets of their own). Each client class comes from its own tiny

@@ -2,7 +2,7 @@
 // lock the stack, resolve the account and hand the engine what it needs. The AWS SDK (and the
 // steps, which use it) is imported only once the local checks passed: a usage error never loads it.
 import { createClients, resolveRegion, type AwsClients } from '../aws/clients.js';
-import { explainAwsError } from '../aws/errors.js';
+import { explainAwsError } from './aws-errors.js';
 import type { GlobalArgs } from '../config/fields.js';
 import { resolveInputs, validateConnection, validateStack, type RawInputs } from '../config/resolve.js';
 import type { Inputs } from '../config/schema.js';

@@ -1,17 +1,16 @@
 // Engine failures as the user reads them: which step, what AWS said (explained), and how to go
 // on. The engine's errors carry data only; the flag names and commands to run are chosen here.
-import { explainAwsError } from '../aws/errors.js';
 import { ReplaceNeeded, type StepFailed } from '../engine/index.js';
 import { CliError } from '../errors.js';
 import type { GlobalOpts, Session } from './context.js';
-import { explainEngineError } from './engine-errors.js';
 import { commandLine } from './command-line.js';
+import { explain } from './explain.js';
 import { RunStopped } from './outcome.js';
 
 export const isReplaceNeeded = (cause: unknown): boolean => cause instanceof ReplaceNeeded;
 
 function explained(e: StepFailed, g: GlobalOpts, session: Session) {
-  const cause = explainAwsError(explainEngineError(e.cause), { endpoint: session.endpoint, profile: g.profile, region: session.state.region });
+  const cause = explain(e.cause, { endpoint: session.endpoint, profile: g.profile, region: session.state.region });
   const message = cause instanceof Error ? cause.message : String(cause);
   const hint = cause instanceof CliError && cause.hint ? cause.hint : (cause as { hint?: string })?.hint;
   return { cause, message, hint, code: cause instanceof CliError ? cause.code : undefined };

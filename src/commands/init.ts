@@ -37,7 +37,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
   const { local, inputs, prompts } = ctx.inputs;
   const password = await readPassword(o, io, ctx.inputs);
   if (inputs.m2mClient && !local.recorded?.resources.m2mClient) {
-    const { M2M_BILLING_WARNING } = await import('../steps/m2m-client.js');
+    const { M2M_BILLING_WARNING } = await import('./notices.js');
     io.stderr.write(M2M_BILLING_WARNING + '\n');
   }
 
@@ -46,7 +46,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
   const session = await ctx.session({ password });
   reporter.info(`Stack ${session.state.stack} in account ${session.state.accountId}, ${session.state.region}${session.endpoint ? ` (endpoint ${session.endpoint})` : ''}`);
   reporter.info(`State file: ${local.stateFile}`);
-  reporter.info((await import('../steps/cost.js')).costLine(session.state.inputs));
+  reporter.info((await import('./notices.js')).costLine(session.state.inputs));
   // Every read first: a foreign resource or a read failure stops the run before any write. The
   // state file (inputs, no resources yet) is written first unless a terminal asks before it.
   const confirm = prompts !== undefined && !o.yes;

@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import { defaultStateDir, isS3Url, listBackends } from '../state/backend.js';
 import type { ArgsOf, LIST_FIELDS } from '../config/fields.js';
 import { colorsFor, type Io } from '../ui/output.js';
+import { explain } from './explain.js';
 import { EXIT } from './exit-codes.js';
 import { execute, type Handler } from './kernel.js';
 
@@ -56,7 +57,7 @@ export const handler: Handler<ListOpts> = async ({ args: o, io }) => {
         stateFile: file,
       });
     } catch (e) {
-      unreadable.push({ stateFile: file, error: (e as Error).message });
+      unreadable.push({ stateFile: file, error: (explain(e) as Error).message });
     }
   }
 

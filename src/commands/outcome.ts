@@ -4,6 +4,7 @@
 //   {"error": {"code", "message", "hint", ["step", "resume", "conflicts"]}, ["stack", "steps": [{"key","action"}]]}
 // The exit code comes from the error (exit-codes.ts); nothing else exits.
 import { CliError, UsageError } from '../errors.js';
+import { explain } from './explain.js';
 import { EXIT } from './exit-codes.js';
 
 export interface StepReport {
@@ -60,6 +61,8 @@ export function renderParseError(io: ErrorSink, message: string, json: boolean):
 export function renderError(io: ErrorSink, e: unknown, o: { json?: boolean; verbose?: boolean }): number {
   const say = (s: string) => io.stderr.write(s + '\n');
   let verbose = o.verbose === true;
+  // The typed errors of the engine, the steps and the state, in the command line's words.
+  e = explain(e);
   // Ctrl-C at a prompt (inquirer's ExitPromptError): prompts come before any change.
   if ((e as Error)?.name === 'ExitPromptError' || (e as Error)?.name === 'AbortPromptError') {
     e = new CliError('CANCELLED', 'Cancelled (Ctrl-C) at a prompt: nothing was created, changed or deleted.', undefined, EXIT.SIGINT);

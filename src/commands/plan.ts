@@ -86,7 +86,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
 
   // 2. AWS, reads only: no lock, no state file written or created.
   const session = await ctx.session({ resolved });
-  io.stderr.write((await import('../steps/cost.js')).costLine(session.app.inputs) + '\n');
+  io.stderr.write((await import('./notices.js')).costLine(session.app.inputs) + '\n');
   let planned;
   try {
     planned = await plan(session.engine(() => undefined));

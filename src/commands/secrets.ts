@@ -1,6 +1,6 @@
 // The app clients' secrets, read live from Cognito (they are never stored): a session without
 // the lock. Opened through the kernel (ctx.secrets()), which releases it after the handler.
-import { explainAwsError } from '../aws/errors.js';
+import { explainAwsError } from './aws-errors.js';
 import { CliError } from '../errors.js';
 import { commandLine } from './command-line.js';
 import { openSession, type GlobalOpts, type LocalStack } from './context.js';

@@ -15,7 +15,7 @@ async function move(direction: 'push' | 'pull', ctx: HandlerContext<{ to?: strin
   if (!to) throw new UsageError([`--to: is required (state ${direction} --to ${direction === 'push' ? 's3://<bucket>/<key>' : '<file>'})`]);
   if (direction === 'push' && !isS3Url(to)) throw new UsageError([`--to ${to}: state push sends the state to S3; expected s3://<bucket>/<key> (state pull --to <file> brings it back)`]);
   if (direction === 'pull' && isS3Url(to)) throw new UsageError([`--to ${to}: state pull brings the state to a local file; expected a file path (state push --to s3://... sends it to S3)`]);
-  validateLocation(to, '--to');
+  validateLocation(to, 'to');
   // The stack's state is opened only now: every check above is a usage error before any request.
   const local = await openLocal(o);
   if (!local.recorded) throw new StateError(`No state for stack "${local.stack}" at ${local.stateFile}.`, 'Pass --stack / --state for an existing stack.', 'NO_STATE');

@@ -1,6 +1,6 @@
 // `status`: read every resource live and compare with what was asked; change nothing.
 // Exit 0 when in sync, 3 when something is missing or drifted, 1 when a read failed.
-import { explainAwsError } from '../aws/errors.js';
+import { explainAwsError } from './aws-errors.js';
 import { readAll } from '../engine/index.js';
 import type { GlobalArgs } from '../config/fields.js';
 import { colorsFor } from '../ui/output.js';

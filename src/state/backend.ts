@@ -2,7 +2,7 @@
 // object. Both backends read and refuse through one parser (parse.ts) and judge locks by one rule
 // (owner.ts). The S3 backend (and the S3 SDK) is loaded only when an s3:// location is used.
 import { resolve, join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { BadS3Url, type LocationInput } from './errors.js';
 import type { Holder, HeldLock, LockOptions } from './file-lock.js';
 import type { State } from './schema.js';
 
@@ -20,7 +20,7 @@ export interface StateBackend {
   save(state: State): Promise<void>;
   /** Delete the state (destroy, when nothing is left). */
   remove(): Promise<void>;
-  /** Take the per-stack lock; a stale one is taken over; a live one throws LockedError naming its holder. */
+  /** Take the per-stack lock; a stale one is taken over; a live one throws Locked naming its holder. */
   lock(o?: LockOptions): Promise<HeldLock>;
   /** Who holds the lock now, without taking it. */
   holder(): Promise<Holder | undefined>;
@@ -47,19 +47,19 @@ export interface S3Location {
   key: string;
 }
 
-/** `s3://bucket/key` (asPrefix: `s3://bucket/prefix/`, the key then a prefix, maybe empty). Exit 2 on a bad one. */
-export function parseS3Url(url: string, flag: string, asPrefix = false): S3Location {
+/** `s3://bucket/key` (asPrefix: `s3://bucket/prefix/`, the key then a prefix, maybe empty). BadS3Url (a usage error) on a bad one. */
+export function parseS3Url(url: string, input: LocationInput, asPrefix = false): S3Location {
   const m = /^s3:\/\/([^/]*)\/?(.*)$/i.exec(url);
   const bucket = m?.[1] ?? '';
   let key = m?.[2] ?? '';
   const rule = asPrefix ? 's3://<bucket>/<prefix>/' : 's3://<bucket>/<key>';
-  if (!BUCKET.test(bucket)) throw new UsageError([`${flag} ${url}: "${bucket}" is not a valid S3 bucket name (3-63 characters: a-z, 0-9, dots and hyphens; expected ${rule})`]);
+  if (!BUCKET.test(bucket)) throw new BadS3Url(url, `"${bucket}" is not a valid S3 bucket name (3-63 characters: a-z, 0-9, dots and hyphens; expected ${rule})`, input);
   if (asPrefix) {
     if (key !== '' && !key.endsWith('/')) key += '/';
   } else if (key === '' || key.endsWith('/')) {
-    throw new UsageError([`${flag} ${url}: names no object key (expected ${rule}, for example s3://${bucket}/stacks/demo.json)`]);
+    throw new BadS3Url(url, `names no object key (expected ${rule}, for example s3://${bucket}/stacks/demo.json)`, input);
   }
-  if (Buffer.byteLength(key) > 1000) throw new UsageError([`${flag} ${url}: the key is longer than S3 allows (1024 bytes with its .lock suffix)`]);
+  if (Buffer.byteLength(key) > 1000) throw new BadS3Url(url, 'the key is longer than S3 allows (1024 bytes with its .lock suffix)', input);
   return { bucket, key };
 }
 
@@ -70,26 +70,26 @@ export function defaultStateDir(): string {
   return resolve(env ?? '.cognito-scope-setup');
 }
 
-/** The state location of a stack: --state as given, else <state dir>/<stack>.json. */
+/** The state location of a stack: the one given explicitly, else <state dir>/<stack>.json. */
 export function stateLocationFor(stack: string, explicit?: string): string {
   if (explicit) return isS3Url(explicit) ? explicit : resolve(explicit);
   const dir = defaultStateDir();
   if (isS3Url(dir)) {
-    const { bucket, key } = parseS3Url(dir, STATE_DIR_ENV, true);
+    const { bucket, key } = parseS3Url(dir, 'env', true);
     return `s3://${bucket}/${key}${stack}.json`;
   }
   return join(dir, `${stack}.json`);
 }
 
-/** Check a location's form (exit 2) before anything is read. */
-export function validateLocation(location: string, flag = '--state'): void {
-  if (isS3Url(location)) parseS3Url(location, flag);
+/** Check a location's form (a usage error) before anything is read. */
+export function validateLocation(location: string, input: LocationInput = 'state'): void {
+  if (isS3Url(location)) parseS3Url(location, input);
 }
 
 export async function openBackend(location: string, conn: Connection = {}): Promise<StateBackend> {
   if (isS3Url(location)) {
     const { S3Backend } = await import('./s3.js');
-    return new S3Backend(parseS3Url(location, '--state'), conn);
+    return new S3Backend(parseS3Url(location, 'state'), conn);
   }
   const { FileBackend } = await import('./file.js');
   return new FileBackend(location);
@@ -99,7 +99,7 @@ export async function openBackend(location: string, conn: Connection = {}): Prom
 export async function listBackends(dirOrPrefix: string, conn: Connection = {}): Promise<StateBackend[]> {
   if (isS3Url(dirOrPrefix)) {
     const { listS3 } = await import('./s3.js');
-    return listS3(parseS3Url(dirOrPrefix, '--state-dir', true), conn);
+    return listS3(parseS3Url(dirOrPrefix, 'state-dir', true), conn);
   }
   const { listFiles } = await import('./file.js');
   return listFiles(dirOrPrefix);

@@ -18,7 +18,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
-import { LockedError } from '../errors.js';
+import { Locked } from './errors.js';
 import { DEFAULT_TTL_MS, markOurs, newOwner, parseOwner, staleReason, unmarkOurs, type LockOwner } from './owner.js';
 import { fsError } from './fs-errors.js';
 
@@ -159,14 +159,14 @@ export async function lockFile(file: string, o: LockOptions = {}): Promise<HeldL
       if (code === 'ENOTDIR') {
         // A plain file where the lock directory goes (not something we make): leave it to the user.
         cleanup();
-        throw new LockedError(undefined, file, undefined, `${lockDir} is not a directory; remove it if no run is using this stack.`);
+        throw new Locked(undefined, file, undefined, { kind: 'not-a-directory', path: lockDir });
       }
     }
     const r = inspect(lockDir);
     if (r === 'gone' || r === 'empty') continue;
     if (!r.holder.stale) {
       cleanup();
-      throw new LockedError(r.holder.owner, file, r.holder.ageMs, `If you are sure no run holds it: cognito-scope-setup unlock --force --state ${file}`);
+      throw new Locked(r.holder.owner, file, r.holder.ageMs, { kind: 'force-unlock' });
     }
     try {
       unlinkSync(join(lockDir, r.name));
@@ -182,7 +182,7 @@ export async function lockFile(file: string, o: LockOptions = {}): Promise<HeldL
   if (!won) {
     cleanup();
     const h = fileLockHolder(file);
-    throw new LockedError(h?.owner, file, h?.ageMs);
+    throw new Locked(h?.owner, file, h?.ageMs);
   }
 
   const ownerPath = join(lockDir, ownerName);
@@ -231,7 +231,7 @@ export async function lockFile(file: string, o: LockOptions = {}): Promise<HeldL
   };
 }
 
-/** Remove the lock whoever holds it (unlock --force); returns the holder it removed. */
+/** Remove the lock whoever holds it (a forced unlock); returns the holder it removed. */
 export function forceUnlockFile(file: string): Holder | undefined {
   const lockDir = lockDirOf(file);
   const h = fileLockHolder(file);

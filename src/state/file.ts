@@ -6,8 +6,8 @@
 // leftover).
 import { closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UsageError } from '../errors.js';
 import type { StateBackend } from './backend.js';
+import { StatePathUnusable } from './errors.js';
 import { fileLockHolder, forceUnlockFile, lockFile, type HeldLock, type Holder, type LockOptions } from './file-lock.js';
 import { fsError } from './fs-errors.js';
 import { MAX_STATE_BYTES, parseState, serializeState } from './parse.js';
@@ -26,10 +26,9 @@ function kindOf(st: Stats): string | undefined {
 }
 
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-const RULE = 'the state must be a regular file of at most 1 MiB, or a path that does not exist yet';
 
 /**
- * Refuse a state path that is not a regular file (exit 2), following one symlink level for the
+ * Refuse a state path that is not a regular file (a usage error), following one symlink level for the
  * message. Returns false when nothing is there yet.
  */
 export function checkStatePath(path: string): boolean {
@@ -47,14 +46,14 @@ export function checkStatePath(path: string): boolean {
       st = statSync(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new UsageError([`--state ${path}: is a symbolic link to nothing (dangling); ${RULE}`]);
+      if (code === 'ENOENT') throw new StatePathUnusable(path, 'is a symbolic link to nothing (dangling)');
       throw fsError(e, path, 'read the state');
     }
     what = 'a symbolic link to ';
   }
   const kind = kindOf(st);
-  if (kind) throw new UsageError([`--state ${path}: is ${what}${kind}; ${RULE}`]);
-  if (st.size > MAX_STATE_BYTES) throw new UsageError([`--state ${path}: is ${what}a file of ${mib(st.size)}; ${RULE}`]);
+  if (kind) throw new StatePathUnusable(path, `is ${what}${kind}`);
+  if (st.size > MAX_STATE_BYTES) throw new StatePathUnusable(path, `is ${what}a file of ${mib(st.size)}`);
   return true;
 }
 
@@ -69,19 +68,19 @@ function readBounded(path: string): string {
   try {
     const st = fstatSync(fd);
     const kind = kindOf(st);
-    if (kind) throw new UsageError([`--state ${path}: is ${kind}; ${RULE}`]);
-    if (st.size > MAX_STATE_BYTES) throw new UsageError([`--state ${path}: is a file of ${mib(st.size)}; ${RULE}`]);
+    if (kind) throw new StatePathUnusable(path, `is ${kind}`);
+    if (st.size > MAX_STATE_BYTES) throw new StatePathUnusable(path, `is a file of ${mib(st.size)}`);
     const buf = Buffer.alloc(MAX_STATE_BYTES + 1);
     let n = 0;
     for (;;) {
       const r = readSync(fd, buf, n, buf.length - n, null);
       if (r === 0) break;
       n += r;
-      if (n > MAX_STATE_BYTES) throw new UsageError([`--state ${path}: grew beyond 1 MiB while being read; ${RULE}`]);
+      if (n > MAX_STATE_BYTES) throw new StatePathUnusable(path, 'grew beyond 1 MiB while being read');
     }
     return buf.subarray(0, n).toString('utf8');
   } catch (e) {
-    throw e instanceof UsageError ? e : fsError(e, path, 'read the state');
+    throw e instanceof StatePathUnusable ? e : fsError(e, path, 'read the state');
   } finally {
     closeSync(fd);
   }

@@ -1,7 +1,7 @@
-// Move a stack's state between places (a file and S3, either way): `state push --to s3://...`
-// and `state pull --to <file>`. Both places are locked while it happens, and a destination that
+// Move a stack's state between places (a file and S3, either way): the `state push`
+// and `state pull` commands. Both places are locked while it happens, and a destination that
 // holds a newer state of the stack (a later updatedAt), or another stack, is never overwritten.
-import { StateError } from '../errors.js';
+import { MoveRefused } from './errors.js';
 import type { StateBackend } from './backend.js';
 import type { State } from './schema.js';
 
@@ -17,9 +17,9 @@ export interface MoveResult {
 }
 
 export async function moveState(from: StateBackend, to: StateBackend, stack: string, command: string): Promise<MoveResult> {
-  if (from.location === to.location) throw new StateError(`--to ${to.location} is where the state already is.`, 'Pass --to another place.', 'STATE_SAME');
+  if (from.location === to.location) throw new MoveRefused('same-place', stack, from.location, to);
   const src = await from.load();
-  if (!src) throw new StateError(`No state for stack "${stack}" at ${from.location}.`, 'Pass --stack / --state for an existing stack.', 'NO_STATE');
+  if (!src) throw new MoveRefused('no-state', stack, from.location, to);
   const srcLock = await from.lock({ command });
   try {
     const dstLock = await to.lock({ command });
@@ -28,14 +28,10 @@ export async function moveState(from: StateBackend, to: StateBackend, stack: str
       const state = (await from.load()) as State;
       const there = await to.load();
       if (there && there.stack !== state.stack) {
-        throw new StateError(`${to.label} holds stack "${there.stack}", not "${state.stack}"; it was not changed.`, 'Pass --to another place.', 'STATE_OTHER_STACK');
+        throw new MoveRefused('other-stack', state.stack, from.location, to, there);
       }
       if (there && there.updatedAt > state.updatedAt) {
-        throw new StateError(
-          `${to.label} holds a newer state of stack "${state.stack}" (updated ${there.updatedAt}; the one at ${from.location} was updated ${state.updatedAt}); it was not overwritten.`,
-          `If the newer one is right, use it (--state ${to.location}); to copy it back the other way, run the opposite command.`,
-          'STATE_NEWER',
-        );
+        throw new MoveRefused('newer', state.stack, from.location, to, there, state.updatedAt);
       }
       if (there && JSON.stringify(there) === JSON.stringify(state)) {
         return { stack: state.stack, from: from.location, to: to.location, result: 'unchanged', updatedAt: state.updatedAt };

@@ -2,9 +2,8 @@
 // used), its error classification, the 409 retry AWS advises, and one clear line per failure.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { baseConfig, resolveRegion } from '../aws/clients.js';
-import { explainAwsError } from '../aws/errors.js';
-import { CliError } from '../errors.js';
 import type { Connection, S3Location } from './backend.js';
+import { StateFault, StateS3Failed } from './errors.js';
 
 export type Sdk = typeof import('../aws/sdk/s3.js');
 
@@ -82,18 +81,10 @@ export async function bodyText(body: unknown): Promise<string> {
   return (body as { transformToString(): Promise<string> }).transformToString();
 }
 
-/** One clear line for an S3 failure: bucket missing (exit 2), access denied, unreachable. */
+/** An S3 failure as a typed error: bucket missing, access denied, or another one (its cause explains it). */
 export function explainS3(e: unknown, where: S3Location, conn: Connection, doing: string, key: string): unknown {
-  if (e instanceof CliError) return e;
+  if (e instanceof StateFault) return e;
   const name = errName(e);
-  const url = `s3://${where.bucket}/${key}`;
-  if (name === 'NoSuchBucket') {
-    return new CliError('STATE_BUCKET', `--state s3://${where.bucket}/${where.key}: the S3 bucket "${where.bucket}" does not exist (NoSuchBucket, while trying to ${doing}).`, `Create the bucket first (see "Teams and CI" in the README), or pass --state a bucket that exists. Check --region and --endpoint-url too.`, 2, { cause: e });
-  }
-  if (name === 'AccessDenied' || name === 'Forbidden' || status(e) === 403) {
-    return new CliError('STATE_ACCESS_DENIED', `Access denied to ${url} (${name || 403}, while trying to ${doing}): these credentials may not use the state there.`, `Grant s3:GetObject, s3:PutObject and s3:DeleteObject on the stack's key and its .lock, and s3:ListBucket on the bucket (README, "Teams and CI"); or use --profile with credentials that have them.`, 1, { cause: e });
-  }
-  const x = explainAwsError(e, { endpoint: conn.endpoint, profile: conn.profile, region: conn.region });
-  if (x instanceof CliError) return x;
-  return new CliError('STATE_S3', `Cannot ${doing} ${url}: ${(e as Error)?.message ?? String(e)}${name ? ` (${name})` : ''}.`, 'Check --endpoint-url, --region and the network, then run the same command again.', 1, { cause: e });
+  const problem = name === 'NoSuchBucket' ? 'no-bucket' : name === 'AccessDenied' || name === 'Forbidden' || status(e) === 403 ? 'access-denied' : 'other';
+  return new StateS3Failed(problem, { bucket: where.bucket, key: where.key, url: `s3://${where.bucket}/${key}` }, doing, name, { endpoint: conn.endpoint, profile: conn.profile, region: conn.region }, { cause: e });
 }

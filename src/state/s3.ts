@@ -12,14 +12,13 @@
 //   409 ConditionalRequestConflict (AWS: a concurrent conditional write to the same key) is
 //   retried a few times, as AWS advises. A 412 after the SDK retried a write whose first answer
 //   was lost is checked against what we wrote: our own write is adopted, not called a conflict.
-import { CliError, LockedError, StateError } from '../errors.js';
+import { LockChanged, Locked, StateConflict, StateInvalid } from './errors.js';
 import type { Connection, S3Location, StateBackend } from './backend.js';
 import { bodyText, connect, explainS3, isConflict409, isNoSuchKey, isPrecondition, retry409 } from './s3-client.js';
 import type { HeldLock, Holder, LockOptions } from './file-lock.js';
 import { markOurs, newOwner, parseOwner, staleReason, unmarkOurs, type LockOwner } from './owner.js';
 import { MAX_STATE_BYTES, parseState, serializeState } from './parse.js';
 import type { State } from './schema.js';
-import { StateConflictError } from './store.js';
 
 export { closeS3 } from './s3-client.js';
 
@@ -50,7 +49,7 @@ export class S3Backend implements StateBackend {
     try {
       const r = await s.client.send(new s.sdk.GetObjectCommand({ Bucket: this.where.bucket, Key: key }));
       if ((r.ContentLength ?? 0) > MAX_STATE_BYTES) {
-        throw new StateError(`s3://${this.where.bucket}/${key} is ${r.ContentLength} bytes; a state object is at most 1 MiB, so this one is not ours.`, 'Pass --state another key.', 'STATE_INVALID');
+        throw new StateInvalid(`s3://${this.where.bucket}/${key} is ${r.ContentLength} bytes; a state object is at most 1 MiB, so this one is not ours.`, 'too-big', 's3');
       }
       return { text: await bodyText(r.Body), etag: r.ETag ?? '', lastModified: r.LastModified };
     } catch (e) {
@@ -64,7 +63,7 @@ export class S3Backend implements StateBackend {
     this.loaded = true;
     this.etag = got?.etag;
     if (!got) return undefined;
-    return parseState(got.text, this.label, `Fix the object (download, edit, upload), or restore an earlier version if the bucket keeps versions; the stack's resources are found again by name and ownership tag.`);
+    return parseState(got.text, this.label, 's3');
   }
 
   async save(state: State): Promise<void> {
@@ -85,10 +84,7 @@ export class S3Backend implements StateBackend {
           this.etag = now.etag;
           return;
         }
-        throw new StateConflictError(
-          `${this.label} was changed by another run after this run read it (${now ? 'it has a new version' : 'it was deleted'}); this run stopped without overwriting it.`,
-          'Check the stack with status --state ' + this.location + ', then run init again: resources this run created are found again by name and ownership tag.',
-        );
+        throw new StateConflict('save', this.location, `${this.label} was changed by another run after this run read it (${now ? 'it has a new version' : 'it was deleted'}); this run stopped without overwriting it.`);
       }
       throw this.explain(e, 'save the state to');
     }
@@ -101,7 +97,7 @@ export class S3Backend implements StateBackend {
       this.etag = undefined;
     } catch (e) {
       if (isNoSuchKey(e)) return;
-      if (isPrecondition(e)) throw new StateConflictError(`${this.label} was changed by another run; it was not deleted.`, `Check the stack with status --state ${this.location}.`);
+      if (isPrecondition(e)) throw new StateConflict('delete', this.location, `${this.label} was changed by another run; it was not deleted.`);
       throw this.explain(e, 'delete the state at');
     }
   }
@@ -127,7 +123,7 @@ export class S3Backend implements StateBackend {
       await s.client.send(new s.sdk.DeleteObjectCommand({ Bucket: this.where.bucket, Key: this.lockKey, IfMatch: cur.etag }));
     } catch (e) {
       if (isNoSuchKey(e)) return cur.holder;
-      if (isPrecondition(e)) throw new CliError('LOCK_CHANGED', `The lock on ${this.location} changed while it was being removed (another run took it or refreshed it); nothing was removed.`, 'Run unlock --force again to see who holds it now.');
+      if (isPrecondition(e)) throw new LockChanged(this.location);
       throw this.explain(e, 'remove the lock', this.lockKey);
     }
     return cur.holder;
@@ -160,13 +156,13 @@ export class S3Backend implements StateBackend {
         if (etag !== undefined) break;
         const cur = await this.readLock();
         if (!cur) continue; // released meanwhile: try again
-        if (!cur.holder.stale) throw new LockedError(cur.holder.owner, this.location, cur.holder.ageMs, `If you are sure no run holds it: cognito-scope-setup unlock --force --state ${this.location}`);
+        if (!cur.holder.stale) throw new Locked(cur.holder.owner, this.location, cur.holder.ageMs, { kind: 'force-unlock' });
         etag = await this.putLock(owner, { IfMatch: cur.etag });
         if (etag !== undefined) tookOver = { owner: cur.holder.owner, reason: cur.holder.stale };
       }
       if (etag === undefined) {
         const cur = await this.readLock();
-        throw new LockedError(cur?.holder.owner, this.location, cur?.holder.ageMs);
+        throw new Locked(cur?.holder.owner, this.location, cur?.holder.ageMs);
       }
     } catch (e) {
       unmarkOurs(owner.runId);

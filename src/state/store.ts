@@ -5,8 +5,8 @@
 // loses nothing: what this run recorded is written to a rescue file whose path the error names.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { StateError } from '../errors.js';
 import { stateLocationFor, STATE_DIR_ENV, defaultStateDir, isS3Url, type StateBackend } from './backend.js';
+import { StateConflict } from './errors.js';
 import { FileBackend, listFiles, loadStateFile, writeStateFile } from './file.js';
 import { fileLockHolder, type HeldLock, type Holder } from './file-lock.js';
 import { describeOwner } from './owner.js';
@@ -14,13 +14,6 @@ import { serializeState } from './parse.js';
 import type { State, StepRecord } from './schema.js';
 
 export { STATE_DIR_ENV, defaultStateDir, stateLocationFor };
-
-export class StateConflictError extends StateError {
-  constructor(message: string, hint: string, code = 'STATE_CONFLICT') {
-    super(message, hint, code);
-    this.name = 'StateConflictError';
-  }
-}
 
 /** Where a save that could not land leaves what this run recorded. */
 function rescuePath(backend: StateBackend, state: State, runId: string): string {
@@ -67,19 +60,15 @@ export function createStore(backend: StateBackend, state: State, o: StoreOptions
     if (!o.write) return;
     if (o.lock?.lost()) {
       const rescue = writeRescue(backend, state, runId);
-      throw new StateConflictError(
-        `The lock on ${backend.location} was taken over by another run (this run was judged gone: no heartbeat for its time-to-live); this run stopped without saving there.${rescue ? ` What it recorded is in ${rescue}.` : ''}`,
-        'Check the stack with status, then run init again: resources this run created are found again by name and ownership tag.',
-        'LOCK_LOST',
-      );
+      throw new StateConflict('lock-lost', backend.location, `The lock on ${backend.location} was taken over by another run (this run was judged gone: no heartbeat for its time-to-live); this run stopped without saving there.`, rescue);
     }
     state.updatedAt = new Date().toISOString();
     try {
       await backend.save(state);
     } catch (e) {
-      if (e instanceof StateConflictError) {
+      if (e instanceof StateConflict) {
         const rescue = writeRescue(backend, state, runId);
-        if (rescue) throw new StateConflictError(`${e.message} What this run recorded is in ${rescue}.`, e.hint ?? '', e.code);
+        if (rescue) throw e.withRescue(rescue);
       }
       throw e;
     }

@@ -211,7 +211,7 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
       const { app } = ctx;
       const pool = ctx.get<UserPoolRecord>('userPool')!;
       if (live.changes.some((c) => c.field === 'clientSecret')) {
-        // A secret cannot be added to a client: replace it (only with --allow-replace).
+        // A secret cannot be added to a client: replace it (only when replacing is allowed).
         await step.delete(ctx, live.record);
         return step.create(ctx);
       }

@@ -1,7 +1,10 @@
-// What the stack costs beyond the AWS free tier, in one line for `plan` and `init`. Prices are
-// the published list prices in us-east-1 when this was written (https://aws.amazon.com/cognito/pricing/);
-// the line says "about" and links the page, since AWS changes them and they vary by region.
+// What the stack costs beyond the AWS free tier, as data for `plan` and `init` (the command layer,
+// src/commands/notices.ts, says it in one line). Prices are the published list prices in us-east-1
+// when this was written (https://aws.amazon.com/cognito/pricing/); the words say "about" and link
+// the page, since AWS changes them and they vary by region.
 import { DEFAULT_TIER, type Inputs, type TIERS } from '../config/schema.js';
+
+export const PRICING_URL = 'https://aws.amazon.com/cognito/pricing/';
 
 const PER_MAU: Record<(typeof TIERS)[number], string> = {
   lite: 'Lite plan: 10,000 monthly active users free, then about $0.0055 each',
@@ -9,10 +12,16 @@ const PER_MAU: Record<(typeof TIERS)[number], string> = {
   plus: 'Plus plan: about $0.02 per monthly active user, no free tier',
 };
 
-export function costLine(inputs: Inputs): string {
-  const tier = inputs.tier ?? DEFAULT_TIER;
-  const m2m = inputs.m2mClient
-    ? 'the M2M client costs about $6 a month plus about $0.00225 per 1,000 tokens'
-    : 'no M2M client (--m2m-client would add about $6 a month)';
-  return `Cost beyond the free tier: user pool on the ${PER_MAU[tier]}; ${m2m}; Lambda, API Gateway and CloudWatch Logs stay within their free tiers at tutorial use (https://aws.amazon.com/cognito/pricing/).`;
+export interface Cost {
+  /** The user pool's feature plan and its price per monthly active user, in words. */
+  userPool: string;
+  /** Whether this stack has the billed M2M client. */
+  m2mClient: boolean;
+  /** What an M2M client costs: monthly, and per token request. */
+  m2mMonthly: string;
+  m2mPerTokens: string;
+}
+
+export function costOf(inputs: Inputs): Cost {
+  return { userPool: PER_MAU[inputs.tier ?? DEFAULT_TIER], m2mClient: inputs.m2mClient === true, m2mMonthly: 'about $6 a month', m2mPerTokens: 'about $0.00225 per 1,000 tokens' };
 }

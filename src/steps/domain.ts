@@ -6,10 +6,10 @@ import {
   DescribeUserPoolCommand,
   DescribeUserPoolDomainCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CliError } from '../errors.js';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, isDomainAttached, isDomainTaken, orAbsent } from '../aws/errors.js';
 import type { Step } from '../engine/types.js';
+import { DomainTaken } from './errors.js';
 import type { App } from './app.js';
 import type { UserPoolRecord } from './user-pool.js';
 
@@ -80,8 +80,7 @@ export const domainStep: Step<App, DomainRecord> = {
     const pool = ctx.get<UserPoolRecord>('userPool')!;
     const cognito = await app.aws.cognito();
     const Domain = app.inputs.domainPrefix;
-    const taken = (cause?: unknown) =>
-      new CliError('DOMAIN_TAKEN', `The domain prefix "${Domain}" is already used by another user pool (prefixes are unique per region across all AWS accounts).`, 'Pick another one with --domain-prefix, then run init again.', 1, { cause });
+    const taken = (cause?: unknown) => new DomainTaken(Domain, undefined, { cause });
     let answer: unknown;
     await createOrAdopt({
       what: `domain ${Domain}`,
@@ -107,13 +106,13 @@ export const domainStep: Step<App, DomainRecord> = {
     return { id: Domain };
   },
   async update(ctx, live) {
-    // Only reached with --allow-replace: a prefix cannot be renamed, so remove and re-create.
+    // Only reached when replacing is allowed: a prefix cannot be renamed, so remove and re-create.
     // First make sure the new prefix is free, so a taken one does not leave the pool without a domain.
     const { app } = ctx;
     const pool = ctx.get<UserPoolRecord>('userPool')!;
     const owner = await domainOwner(app, app.inputs.domainPrefix);
     if (owner && owner !== pool.id) {
-      throw new CliError('DOMAIN_TAKEN', `The domain prefix "${app.inputs.domainPrefix}" is already used by another user pool (prefixes are unique per region across all AWS accounts). The current domain "${live.record.id}" was kept.`, 'Pick another one with --domain-prefix, then run init again.', 1);
+      throw new DomainTaken(app.inputs.domainPrefix, live.record.id);
     }
     await domainStep.delete(ctx, live.record);
     try {

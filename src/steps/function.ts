@@ -7,12 +7,12 @@ import {
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { CliError } from '../errors.js';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { withProgress } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import { afterCreate, assertOwned, tagsObject } from './app.js';
+import { LambdaNotReady } from './errors.js';
 import type { App } from './app.js';
 import { lambdaCode } from './lambda-code.js';
 import type { RoleRecord } from './role.js';
@@ -60,7 +60,7 @@ export async function waitUntilReady(
       else reject(e);
     };
     const notReady = () =>
-      new CliError('LAMBDA_NOT_READY', `Lambda function ${FunctionName} is still not ${until === 'active' ? 'Active' : 'updated'} after ${Math.round(maxWaitMs / 1000)} s.`, 'Look at the function in the Lambda console, then run init again; it resumes where it stopped.');
+      new LambdaNotReady(FunctionName, until, undefined, maxWaitMs);
     const schedule = (k: number) => {
       const at = FIRST_LOOK_MS * LOOK_RATIO ** k;
       if (at > maxWaitMs) {
@@ -83,7 +83,7 @@ export async function waitUntilReady(
         if (status === (until === 'active' ? 'Active' : 'Successful')) return finish();
         if (status === 'Failed') {
           const reason = (until === 'active' ? c?.StateReason : c?.LastUpdateStatusReason) ?? 'no reason given';
-          return finish(new CliError('LAMBDA_FAILED', `Lambda could not make function ${FunctionName} ready: ${reason}`, 'Fix the cause in the Lambda console or delete the function, then run init again.'));
+          return finish(new LambdaNotReady(FunctionName, until, reason));
         }
       } catch (e) {
         return finish(e);

@@ -35,7 +35,7 @@ export const STEPS: readonly AnyStep<App>[] = [
   userStep,
 ];
 
-/** This run's graph: every step these inputs call for (no user with --no-user, the M2M client only when asked). */
+/** This run's graph: every step these inputs call for (no user when userMode is 'none', the M2M client only when asked). */
 export function stepsFor(inputs: Pick<Inputs, 'userMode' | 'm2mClient'>): AnyStep<App>[] {
   return STEPS.filter((s) => (s.key === 'user' ? inputs.userMode !== 'none' : s.key === 'm2mClient' ? inputs.m2mClient === true : true));
 }

@@ -1,6 +1,6 @@
 // The Lambda function's log group, /aws/lambda/<function>. Lambda creates it on the first
 // invocation (verify, Postman) with no expiry, and nothing deletes it: so it is created up front,
-// with a retention (--log-retention-days, default 14), tagged as ours, and deleted by destroy.
+// with a retention (the `logRetentionDays` input, default 14), tagged as ours, and deleted by destroy.
 // A log group of that name without our tag is the one Lambda made for our function (the
 // function step guards the name with its own tag): it is adopted and given the retention.
 import {

@@ -1,7 +1,7 @@
-// The machine-to-machine app client (only with `init --m2m-client`): its own client, because
+// The machine-to-machine app client (only when the inputs ask for one): its own client, because
 // `client_credentials` may not share a client with the code flow. It holds the custom scopes plus
 // a verify-only scope that GET / does not require, so `verify` can get an access token without
-// the method's scope. Cognito bills such clients monthly: `init` warns before creating it.
+// the method's scope. Cognito bills such clients monthly: the command layer warns before creating it (commands/notices.ts).
 import { verifyNoAccessScope } from '../config/schema.js';
 import { fullScopes, type App } from './app.js';
 import { appClientStep } from './client.js';
@@ -9,10 +9,6 @@ import { appClientStep } from './client.js';
 export interface M2mClientRecord extends Record<string, unknown> {
   id: string;
 }
-
-export const M2M_BILLING_WARNING =
-  'warning: --m2m-client creates an app client for the client_credentials grant. Cognito bills machine-to-machine app clients ' +
-  'monthly (about $6 per client per month) plus a fee per token request, even on the free tier. `destroy` removes it.';
 
 export const m2mClientName = (app: App): string => `${app.stack}-m2m-client`;
 

@@ -78,7 +78,7 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
     const pool = ctx.get<UserPoolRecord>('userPool')!;
     const cognito = await app.aws.cognito();
     if (live.changes.some((c) => c.field === 'identifier')) {
-      // Identifier changes need a new server (only with --allow-replace); the old one goes.
+      // Identifier changes need a new server (only when replacing is allowed); the old one goes.
       const created = await resourceServerStep.create(ctx);
       await ignoreNotFound(cognito.send(new DeleteResourceServerCommand({ UserPoolId: pool.id, Identifier: live.record.id })));
       return created;

@@ -10,18 +10,18 @@ import {
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DEFAULT_TIER } from '../config/schema.js';
-import { CliError } from '../errors.js';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { TAG_KEY, assertOwned, tagsObject, type App } from './app.js';
+import { DeletionProtected } from './errors.js';
 
 export interface UserPoolRecord extends Record<string, unknown> {
   id: string;
   arn: string;
 }
 
-/** The pool's feature plan (--tier, default lite): set explicitly, since AWS's default for a new pool is Essentials. */
+/** The pool's feature plan (the `tier` input, default lite): set explicitly, since AWS's default for a new pool is Essentials. */
 export const tierOf = (app: App): UserPoolTierType => (app.inputs.tier ?? DEFAULT_TIER).toUpperCase() as UserPoolTierType;
 
 /**
@@ -144,7 +144,7 @@ export const userPoolStep: Step<App, UserPoolRecord> = {
       await ignoreNotFound(cognito.send(new DeleteUserPoolCommand({ UserPoolId: record.id })));
     } catch (e) {
       if (/deletion protection/i.test((e as Error).message)) {
-        throw new CliError('DELETION_PROTECTED', `User pool ${record.id} has deletion protection switched on (not by this tool).`, 'Switch it off in the Cognito console (User pool > Settings > Deletion protection), then run destroy again.', 1, { cause: e });
+        throw new DeletionProtected(record.id, { cause: e });
       }
       throw e;
     }

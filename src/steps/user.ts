@@ -1,5 +1,5 @@
 // The user who signs in (tutorial step 8). By default: no e-mail sent, password set permanent,
-// so the user can sign in at once. With --invite: Cognito's invitation e-mail, as in the tutorial.
+// so the user can sign in at once. In invite mode: Cognito's invitation e-mail, as in the tutorial.
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
@@ -8,19 +8,16 @@ import {
   AdminUpdateUserAttributesCommand,
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CliError } from '../errors.js';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
+import { PasswordNeeded } from './errors.js';
 import type { App } from './app.js';
 import type { UserPoolRecord } from './user-pool.js';
 
 export interface UserRecord extends Record<string, unknown> {
   id: string;
 }
-
-const passwordNeeded = (username: string) =>
-  new CliError('PASSWORD_NEEDED', `The user "${username}" needs its password set and no password was given.`, 'Pass it with --password-stdin or COGNITO_SCOPE_SETUP_PASSWORD, or use --invite or --no-user.', 2);
 
 export const userStep: Step<App, UserRecord> = {
   key: 'user',
@@ -36,7 +33,7 @@ export const userStep: Step<App, UserRecord> = {
     const cognito = await app.aws.cognito();
     const u = await orAbsent(cognito.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: username })));
     if (!u) {
-      // A new --username: the recorded user is replaced (deleted once the new one exists).
+      // A new user name: the recorded user is replaced (deleted once the new one exists).
       if (recorded?.id && recorded.id !== username) {
         const old = await orAbsent(cognito.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: recorded.id })));
         if (old) return { record: { id: recorded.id }, changes: [{ field: 'username', from: recorded.id, to: username, replace: true, reason: 'a user name cannot be changed: the new user is created, then the old one deleted' }] };
@@ -56,7 +53,7 @@ export const userStep: Step<App, UserRecord> = {
     const cognito = await app.aws.cognito();
     const Username = app.inputs.username!;
     const invite = app.inputs.userMode === 'invite';
-    if (!invite && !app.password) throw passwordNeeded(Username);
+    if (!invite && !app.password) throw new PasswordNeeded(Username);
     const attrs: AttributeType[] = [];
     if (app.inputs.email) attrs.push({ Name: 'email', Value: app.inputs.email }, { Name: 'email_verified', Value: 'true' });
     // The user name is the key within our pool. Created by a run that crashed before recording it,
@@ -93,7 +90,7 @@ export const userStep: Step<App, UserRecord> = {
       return created;
     }
     if (live.changes.some((c) => c.field === 'password')) {
-      if (!app.password) throw passwordNeeded(Username);
+      if (!app.password) throw new PasswordNeeded(Username);
       await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.id, Username, Password: app.password, Permanent: true }));
     }
     if (app.inputs.email && live.changes.some((c) => c.field === 'email')) {

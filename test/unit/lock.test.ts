@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, utimesSync, existsSync } from 'n
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LockedError } from '../../src/errors.js';
+import { Locked } from '../../src/state/errors.js';
 import { lockState } from '../../src/state/store.js';
 import { fileLockHolder } from '../../src/state/file-lock.js';
 
@@ -24,7 +24,7 @@ describe('lock held over time', () => {
     expect(warnings.filter((w) => /lock/.test(w))).toEqual([]);
     // Still ours: a second taker is refused and told our pid.
     const second = await lockState(f).catch((e: unknown) => e);
-    expect(second).toBeInstanceOf(LockedError);
+    expect(second).toBeInstanceOf(Locked);
     expect((second as Error).message).toContain(`pid ${process.pid}`);
     await release();
     expect(existsSync(f + '.lock')).toBe(false);
@@ -46,7 +46,7 @@ describe('lock held over time', () => {
     const file = join(f + '.lock', 'owner-elsewhere-1.json');
     writeFileSync(file, JSON.stringify(owner));
     const refused = await lockState(f).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(LockedError);
+    expect(refused).toBeInstanceOf(Locked);
     expect((refused as Error).message).toContain(`host not-${hostname()}`);
     const old = new Date(Date.now() - 10_000);
     utimesSync(file, old, old);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { LockedError, StateError } from '../../src/errors.js';
+import { explain } from '../../src/commands/explain.js';
+import type { StateError } from '../../src/errors.js';
+import { Locked, StateInvalid } from '../../src/state/errors.js';
 import { STATE_VERSION } from '../../src/state/schema.js';
 import { sampleState } from './state/sample.js';
 import { loadState, lockState, saveState } from '../../src/state/store.js';
@@ -44,7 +46,7 @@ describe('state file', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(StateError);
+      expect(err).toBeInstanceOf(StateInvalid);
       expect((err as Error).message).toMatch(msg);
       expect((err as Error).message).toContain(f);
       expect(readFileSync(f, 'utf8')).toBe(text);
@@ -57,8 +59,8 @@ describe('state file', () => {
     try {
       loadState(f);
     } catch (e) {
-      expect((e as StateError).hint).toMatch(/Upgrade/);
-      expect((e as StateError).code).toBe('STATE_TOO_NEW');
+      expect((explain(e) as StateError).hint).toMatch(/Upgrade/);
+      expect((explain(e) as StateError).code).toBe('STATE_TOO_NEW');
     }
   });
 });
@@ -69,8 +71,8 @@ describe('lock', () => {
     const release = await lockState(f);
     const f2 = await lockState(f).catch((e) => e);
     // Same process: the holder is us, so it is reported, not taken over.
-    expect(f2).toBeInstanceOf(LockedError);
-    expect((f2 as LockedError).message).toContain(`pid ${process.pid}`);
+    expect(f2).toBeInstanceOf(Locked);
+    expect((f2 as Locked).message).toContain(`pid ${process.pid}`);
     await release();
     const again = await lockState(f);
     await again();

@@ -1,13 +1,15 @@
-// AWS errors classified by what the user should do: each class its own code and hint.
+// AWS errors classified by what the user should do (src/aws/errors.ts), each class with its own
+// code and, in the command line's words, its hint (src/commands/aws-errors.ts).
 import { describe, expect, it } from 'vitest';
-import { classifyAwsError, explainAwsError, isDomainAttached, isDomainTaken } from '../../../src/aws/errors.js';
+import { classifyAwsError, isDomainAttached, isDomainTaken } from '../../../src/aws/errors.js';
+import { explainAwsError } from '../../../src/commands/aws-errors.js';
 import { CliError } from '../../../src/errors.js';
 
 const err = (name: string, message: string, status = 400) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
 describe('classifyAwsError', () => {
   it('a LimitExceededException is a hard quota, not throttling: no "wait a minute"', () => {
-    const c = classifyAwsError(err('LimitExceededException', 'The maximum number of user pools has been reached.'))!;
+    const c = explainAwsError(err('LimitExceededException', 'The maximum number of user pools has been reached.'), {}) as CliError;
     expect(c.code).toBe('QUOTA_EXCEEDED');
     expect(c.hint).toMatch(/not throttling: waiting will not help/);
     expect(c.hint).toMatch(/Service Quotas/);
@@ -15,7 +17,7 @@ describe('classifyAwsError', () => {
 
   it('throttling is THROTTLED, with a hint to wait and resume', () => {
     for (const name of ['TooManyRequestsException', 'ThrottlingException', 'Throttling']) {
-      const c = classifyAwsError(err(name, 'Rate exceeded', 429))!;
+      const c = explainAwsError(err(name, 'Rate exceeded', 429), {}) as CliError;
       expect(c.code).toBe('THROTTLED');
       expect(c.hint).toMatch(/Wait a minute and run the same command again/);
     }

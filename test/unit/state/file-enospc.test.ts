@@ -17,7 +17,7 @@ vi.mock('node:fs', async (orig) => {
 });
 
 const { writeStateFile } = await import('../../../src/state/file.js');
-const { StateError } = await import('../../../src/errors.js');
+const { StateIo } = await import('../../../src/state/errors.js');
 
 describe('ENOSPC while saving', () => {
   it('is one line with the path and what to do; the old state stays whole and no temp file is left', () => {
@@ -33,7 +33,7 @@ describe('ENOSPC while saving', () => {
     } finally {
       full = false;
     }
-    expect(err).toBeInstanceOf(StateError);
+    expect(err).toBeInstanceOf(StateIo);
     expect((err as Error).message).toBe(`Cannot save the state: no space left on the device of ${f} (ENOSPC).`);
     expect(readFileSync(f, 'utf8')).toBe('{"old":true}\n');
     expect(readdirSync(d)).toEqual(['demo.json']);

@@ -8,7 +8,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LockedError } from '../../../src/errors.js';
+import { explain } from '../../../src/commands/explain.js';
+import type { CliError } from '../../../src/errors.js';
+import { Locked } from '../../../src/state/errors.js';
 import { fileLockHolder, lockFile } from '../../../src/state/file-lock.js';
 import { processStartOf } from '../../../src/state/owner.js';
 
@@ -44,9 +46,9 @@ describe('file lock: judging a holder', () => {
     const f = join(dir(), 'demo.json');
     plantLock(f, { runId: 'init-now', pid: 1, host: hostname(), processStart: processStartOf(1), command: 'init' });
     const e = await lockFile(f).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(LockedError);
+    expect(e).toBeInstanceOf(Locked);
     expect((e as Error).message).toMatch(new RegExp(`\\(pid 1\\) holds the lock on ${f.replace(/[.]/g, '\\.')}: host ${hostname()}, user someone, init, run id init-now`));
-    expect((e as LockedError).hint).toMatch(/unlock --force/);
+    expect((explain(e) as CliError).hint).toMatch(/unlock --force/);
     // Still there, untouched.
     expect(fileLockHolder(f)!.owner.runId).toBe('init-now');
   });

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { explain } from '../../../src/commands/explain.js';
 import { StateError, UsageError } from '../../../src/errors.js';
 import { FileBackend, loadStateFile, writeStateFile } from '../../../src/state/file.js';
 import { fsError } from '../../../src/state/fs-errors.js';
@@ -18,7 +19,7 @@ function refusal(path: string): UsageError {
   try {
     loadStateFile(path);
   } catch (e) {
-    err = e;
+    err = explain(e);
   }
   expect(err).toBeInstanceOf(UsageError);
   expect((err as UsageError).exitCode).toBe(2);
@@ -83,7 +84,7 @@ describe('file-system errors on the state path: one line with the path and what 
     try {
       writeStateFile('/sys/kernel/css-state.json', '{}');
     } catch (e) {
-      err = e;
+      err = explain(e);
     }
     expect(err).toBeInstanceOf(StateError);
     expect((err as Error).message).toBe('Cannot save the state: permission denied on /sys/kernel/css-state.json (EACCES).');
@@ -97,7 +98,7 @@ describe('file-system errors on the state path: one line with the path and what 
     try {
       writeStateFile(join(f, 'demo.json'), '{}');
     } catch (e) {
-      err = e;
+      err = explain(e);
     }
     expect(err).toBeInstanceOf(StateError);
     expect((err as Error).message).toMatch(/^Cannot create the state directory: a part of .* is not a directory \(E(NOTDIR|EXIST)\)\.$/);
@@ -110,7 +111,7 @@ describe('file-system errors on the state path: one line with the path and what 
     ['EACCES', /permission denied/, /permissions/],
   ] as const) {
     it(`${code} becomes one line naming the path`, () => {
-      const e = fsError(Object.assign(new Error('x'), { code }), '/s/demo.json', 'save the state') as StateError;
+      const e = explain(fsError(Object.assign(new Error('x'), { code }), '/s/demo.json', 'save the state')) as StateError;
       expect(e).toBeInstanceOf(StateError);
       expect(e.message).toMatch(what);
       expect(e.message).toContain('/s/demo.json');

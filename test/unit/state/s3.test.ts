@@ -4,9 +4,8 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LockedError } from '../../../src/errors.js';
 import { S3Backend } from '../../../src/state/s3.js';
-import { StateConflictError } from '../../../src/state/store.js';
+import { Locked, StateConflict } from '../../../src/state/errors.js';
 import { serializeState } from '../../../src/state/parse.js';
 import { sampleState } from './sample.js';
 
@@ -58,13 +57,13 @@ describe('S3 state: conditional saves', () => {
     expect(s3.commandCalls(PutObjectCommand).at(-1)!.args[0].input.IfMatch).toBe('"e1"');
   });
 
-  it('a 412 with another version there: StateConflictError, and nothing else is written', async () => {
+  it('a 412 with another version there: StateConflict, and nothing else is written', async () => {
     s3.on(GetObjectCommand).resolvesOnce({ Body: body(serializeState(sampleState())), ETag: '"e0"' }).resolves({ Body: body('{"someone":"else"}'), ETag: '"x"' });
     s3.on(PutObjectCommand).rejects(awsError('PreconditionFailed', 412));
     const b = new S3Backend(where, conn);
     await b.load();
     const e = await b.save(sampleState()).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(StateConflictError);
+    expect(e).toBeInstanceOf(StateConflict);
     expect((e as Error).message).toBe('State object s3://team-state/stacks/demo.json was changed by another run after this run read it (it has a new version); this run stopped without overwriting it.');
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
   });
@@ -97,7 +96,7 @@ describe('S3 state: the lock object', () => {
     s3.on(PutObjectCommand).rejects(awsError('PreconditionFailed', 412));
     s3.on(GetObjectCommand).resolves({ Body: body(owner({})), ETag: '"l0"', LastModified: new Date() });
     const e = await new S3Backend(where, conn).lock().catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(LockedError);
+    expect(e).toBeInstanceOf(Locked);
     expect((e as Error).message).toMatch(/^Another cognito-scope-setup run \(pid 99999\) holds the lock on s3:\/\/team-state\/stacks\/demo\.json: host elsewhere, user bob, run id other/);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
   });
@@ -120,7 +119,7 @@ describe('S3 state: the lock object', () => {
       .resolvesOnce({ Body: body(owner({ runId: 'winner' })), ETag: '"w"', LastModified: new Date() })
       .resolves({ Body: body(owner({ runId: 'winner' })), ETag: '"w"', LastModified: new Date() });
     const e = await new S3Backend(where, conn).lock().catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(LockedError);
+    expect(e).toBeInstanceOf(Locked);
     expect((e as Error).message).toMatch(/run id winner/);
   });
 });

@@ -7,7 +7,7 @@ import {
   LimitExceededException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CliError } from '../../../src/errors.js';
+import { DomainTaken } from '../../../src/steps/errors.js';
 import { domainStep } from '../../../src/steps/domain.js';
 import { RECORDS, STACK, cognitoMock, makeHarness, resetMocks, sent } from './harness.js';
 
@@ -32,8 +32,8 @@ describe('domain.create', () => {
     cognitoMock.on(CreateUserPoolDomainCommand).rejects(taken());
     cognitoMock.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: PREFIX, UserPoolId: 'eu-west-1_Someone' } });
     const err = await domainStep.create(h.ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CliError);
-    expect(err).toMatchObject({ code: 'DOMAIN_TAKEN' });
+    expect(err).toBeInstanceOf(DomainTaken);
+    expect(err).toMatchObject({ code: 'DOMAIN_TAKEN', prefix: PREFIX, kept: undefined });
     expect((err as Error).message).toContain(PREFIX);
     expect(cognitoMock.commandCalls(DescribeUserPoolDomainCommand)[0].args[0].input).toEqual({ Domain: PREFIX });
   });
@@ -163,7 +163,7 @@ describe('domain.update', () => {
     cognitoMock.on(DescribeUserPoolDomainCommand, { Domain: 'taken-login' }).resolves({ DomainDescription: { Domain: 'taken-login', UserPoolId: 'us-east-1_someoneElse' } });
     await expect(
       domainStep.update!(h.ctx, { record: { id: PREFIX }, changes: [{ field: 'domainPrefix', from: PREFIX, to: 'taken-login', replace: true }] }),
-    ).rejects.toMatchObject({ code: 'DOMAIN_TAKEN' });
+    ).rejects.toMatchObject({ code: 'DOMAIN_TAKEN', prefix: 'taken-login', kept: PREFIX });
     expect(sent(cognitoMock)).toEqual(['DescribeUserPoolDomainCommand']);
   });
 

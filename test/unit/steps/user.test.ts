@@ -8,7 +8,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CliError } from '../../../src/errors.js';
+import { PasswordNeeded } from '../../../src/steps/errors.js';
 import { userStep } from '../../../src/steps/user.js';
 import { stepsFor } from '../../../src/steps/index.js';
 import { RECORDS, awsError, cognitoMock, makeHarness, resetMocks, sent } from './harness.js';
@@ -72,11 +72,11 @@ describe('user.create (password mode)', () => {
     expect(cognitoMock.commandCalls(AdminSetUserPasswordCommand)).toHaveLength(0);
   });
 
-  it('fails with a CliError before any call when the password is missing', async () => {
+  it('fails with PasswordNeeded before any call when the password is missing', async () => {
     const h = makeHarness({ records: deps });
     const err = await userStep.create(h.ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CliError);
-    expect(err).toMatchObject({ code: 'PASSWORD_NEEDED' });
+    expect(err).toBeInstanceOf(PasswordNeeded);
+    expect(err).toMatchObject({ code: 'PASSWORD_NEEDED', username: 'tester' });
     expect(sent(cognitoMock)).toEqual([]);
   });
 });
