@@ -9,13 +9,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { emulatorEnv, runCli, tempStateDir } from '../support/cli.js';
+import { emulatorEnv, initArgsFor as initArgs, PASSWORD, runCli, tempStateDir } from '../support/cli.js';
 import { inventory, type Inventory } from '../support/inventory.js';
+import { pool } from '../support/pool.js';
 import { startCountingProxy, type AwsRequest, type FaultKind, type InjectedFault } from '../support/proxy.js';
 
 const endpoint = inject('emulatorEndpoint');
 const RUN = Date.now().toString(36);
-const PASSWORD = 'Corr3ct-Horse!';
 const STACKS = 10;
 const MAX_RUNS = 3;
 /** Stacks at work at once (the emulator and the 2 CPUs are shared with the other test files). */
@@ -26,17 +26,6 @@ const KINDS: FaultKind[] = ['error500', 'error503', 'throttle', 'reset'];
 /** Of the faults that can come after the request ran (500, 503, reset: 3 of the 4 kinds), this share does: half of all faults. */
 const AFTER_SHARE = 2 / 3;
 const TIMEOUT = 600_000;
-
-const initArgs = (stack: string, proxyEndpoint: string) => [
-  'init', '--yes', '--json',
-  '--endpoint-url', proxyEndpoint,
-  '--stack', stack,
-  '--region', 'us-east-1',
-  '--domain-prefix', `${stack}-login`,
-  '--username', 'alice',
-  '--email', 'alice@example.com',
-  '--password-stdin',
-];
 
 /** An operation without its ids, so that its faults do not depend on the ids AWS handed out. */
 const opKey = (r: AwsRequest) => `${r.service} ${r.operation}`.replace(/\/(restapis|resources|functions|authorizers|deployments|stages|policy)\/[^/?]+/g, '/$1/{id}').replace(/\?.*$/, '');
@@ -151,16 +140,6 @@ async function oneStack(rate: number, i: number): Promise<Figures> {
   return f;
 }
 
-async function pool<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const queue = [...items];
-  const out: R[] = [];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) out.push(await fn(item));
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return out;
-}
-
 const tally = (xs: string[]) => {
   const m = new Map<string, number>();
   for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
@@ -188,7 +167,7 @@ function report(rate: number, all: Figures[]): string {
 describe('convergence under faults, answers lost after the request ran', () => {
   for (const rate of [0.2, 0.4]) {
     it(`${Math.round(rate * 100)}% faults: ${STACKS} stacks converge within ${MAX_RUNS} runs, no duplicate, no orphan, destroy removes everything`, async () => {
-      const all = (await pool(Array.from({ length: STACKS }, (_, i) => i), (i) => oneStack(rate, i))).sort((a, b) => a.seed - b.seed);
+      const all = (await pool(Array.from({ length: STACKS }, (_, i) => i), CONCURRENCY, (i) => oneStack(rate, i))).sort((a, b) => a.seed - b.seed);
       const text = report(rate, all);
       console.log(text);
       expect(all.filter((f) => !f.converged).map((f) => f.stack), text).toEqual([]);

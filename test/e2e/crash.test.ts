@@ -12,27 +12,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { emulatorEnv, killCli, runCli, spawnCli, tempStateDir } from '../support/cli.js';
+import { emulatorEnv, initArgsFor, killCli, PASSWORD, runCli, spawnCli, tempStateDir } from '../support/cli.js';
 import { inventory } from '../support/inventory.js';
+import { pool } from '../support/pool.js';
 import { startCountingProxy, type AwsRequest, type CrashMode } from '../support/proxy.js';
 
 const endpoint = inject('emulatorEndpoint');
 const RUN = Date.now().toString(36);
-const PASSWORD = 'Corr3ct-Horse!';
 /** Cycles run two at a time: the emulator is shared with the other test files (2 workers). */
 const CONCURRENCY = 2;
 
-const initArgs = (stack: string, proxyEndpoint: string) => [
-  'init', '--yes', '--json',
-  '--endpoint-url', proxyEndpoint,
-  '--stack', stack,
-  '--region', 'us-east-1',
-  '--domain-prefix', `${stack}-login`,
-  '--scope', 'read.helloworld.message=Read the hello world message',
-  '--username', 'alice',
-  '--email', 'alice@example.com',
-  '--password-stdin',
-];
+const initArgs = (stack: string, proxyEndpoint: string) => initArgsFor(stack, proxyEndpoint, { extra: ['--scope', 'read.helloworld.message=Read the hello world message'] });
 
 /** An operation without its ids: `apigateway PUT /restapis/{id}/resources/{id}/methods/GET`. */
 const opKey = (r: AwsRequest) =>
@@ -175,16 +165,6 @@ async function crashCycle(phase: Phase, mode: Mode, k: number, op?: string): Pro
   }
 }
 
-async function pool<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const queue = [...items];
-  const out: R[] = [];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) out.push(await fn(item));
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return out;
-}
-
 const describeOutcome = (o: Outcome) => `  k=${String(o.k).padStart(2)} ${(o.crashedAt ?? '-').padEnd(64)} ${o.ok ? 'ok' : `FAILED: ${o.problem}`}`;
 
 function crashSuite(phase: Phase) {
@@ -198,7 +178,7 @@ function crashSuite(phase: Phase) {
       const what = { before: 'killed before the request reaches AWS', after: 'killed after AWS ran the request, before the CLI saw the answer', lost: 'the answer lost after AWS ran the request (a 500 or a reset), the process alive' }[mode];
       it(`${what}: every ${mode === 'lost' ? 'write' : 'crash point'} is survived${mode === 'lost' ? ' in the same run' : ''}`, async () => {
         const N = full[phase].length;
-        const outcomes = (await pool(Array.from({ length: N }, (_, i) => i + 1), (k) => crashCycle(phase, mode, k))).sort((a, b) => a.k - b.k);
+        const outcomes = (await pool(Array.from({ length: N }, (_, i) => i + 1), CONCURRENCY, (k) => crashCycle(phase, mode, k))).sort((a, b) => a.k - b.k);
         const survived = outcomes.filter((o) => o.ok).length;
         const lines = outcomes.map(describeOutcome);
         const label = mode === 'lost' ? 'answer lost' : `killed ${mode}`;
@@ -208,7 +188,7 @@ function crashSuite(phase: Phase) {
         // Every operation the sweep happened to miss gets a cycle of its own.
         const covered = new Set(outcomes.map((o) => o.crashedAt));
         const missed = [...new Set(full[phase])].filter((op) => !covered.has(op));
-        const targeted = await pool(missed, (op) => crashCycle(phase, mode, 1, op));
+        const targeted = await pool(missed, CONCURRENCY, (op) => crashCycle(phase, mode, 1, op));
         const tLines = targeted.map(describeOutcome);
         console.log(`[${phase}, ${label}] operations the sweep missed, crashed at on purpose: ${targeted.filter((o) => o.ok).length}/${missed.length}${tLines.length ? `\n${tLines.join('\n')}` : ''}`);
 

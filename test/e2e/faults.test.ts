@@ -2,24 +2,12 @@
 // service's own wire format), init, status and destroy still succeed, with no duplicates. The
 // SDK's adaptive retries absorb the faults; the steps are idempotent where a retry repeats a call.
 import { beforeAll, afterAll, describe, expect, inject, it } from 'vitest';
-import { emulatorEnv, runCli, tempStateDir } from '../support/cli.js';
+import { emulatorEnv, initArgsFor as initArgs, PASSWORD, runCli, tempStateDir } from '../support/cli.js';
 import { inventory } from '../support/inventory.js';
 import { startCountingProxy, type CountingProxy, type FaultKind, type InjectedFault } from '../support/proxy.js';
 
 const endpoint = inject('emulatorEndpoint');
 const RUN = Date.now().toString(36);
-const PASSWORD = 'Corr3ct-Horse!';
-
-const initArgs = (stack: string, proxyEndpoint: string) => [
-  'init', '--yes', '--json',
-  '--endpoint-url', proxyEndpoint,
-  '--stack', stack,
-  '--region', 'us-east-1',
-  '--domain-prefix', `${stack}-login`,
-  '--username', 'alice',
-  '--email', 'alice@example.com',
-  '--password-stdin',
-];
 
 const EXACTLY_ONE = (stack: string) => ({ roles: 1, functions: 1, apis: 1, authorizers: 1, pools: 1, clients: 1, stages: ['dev'], users: ['alice'], userStatuses: ['CONFIRMED'], domains: [`${stack}-login`], resourceServers: [`${stack}-api`] });
 const NONE = { roles: 0, functions: 0, apis: 0, authorizers: 0, pools: 0, clients: 0, stages: [], users: [], domains: [] };

@@ -10,23 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lambdaCode } from '../../src/steps/lambda-code.js';
 import { fileLockHolder } from '../../src/state/file-lock.js';
-import { emulatorEnv, killCli, runCli, spawnCli, tempStateDir } from '../support/cli.js';
+import { emulatorEnv, initArgsFor, killCli, PASSWORD, runCli, spawnCli, tempStateDir } from '../support/cli.js';
 import { inventory, sdkClients } from '../support/inventory.js';
-import { startCountingProxy, type CountingProxy } from '../support/proxy.js';
+import { holdAtFirstWrite, startCountingProxy, type CountingProxy } from '../support/proxy.js';
 
 const endpoint = inject('emulatorEndpoint');
 const RUN = Date.now().toString(36);
-const PASSWORD = 'Corr3ct-Horse!';
 const aws = sdkClients(endpoint);
 
-const initArgs = (stack: string, ep: string, user = true) => [
-  'init', '--yes',
-  '--endpoint-url', ep,
-  '--stack', stack,
-  '--region', 'us-east-1',
-  '--domain-prefix', `${stack}-login`,
-  ...(user ? ['--username', 'alice', '--email', 'alice@example.com', '--password-stdin'] : ['--no-user']),
-];
+const initArgs = (stack: string, ep: string, user = true) => initArgsFor(stack, ep, { json: false, user });
 
 /** A proxy of its own for each group of tests below, so no group sees another's requests. */
 function useProxy(): { readonly p: CountingProxy } {
@@ -38,29 +30,6 @@ function useProxy(): { readonly p: CountingProxy } {
     await box.p?.close();
   });
   return box;
-}
-
-/** Holds every request once the first mutating one arrives, until release() is called. */
-function holdAtFirstWrite(p: CountingProxy) {
-  let holding = false;
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let signalHeld!: () => void;
-  const held = new Promise<void>((r) => (signalHeld = r));
-  p.before = async (r) => {
-    if (r.mutating && !holding) {
-      holding = true;
-      signalHeld();
-    }
-    if (holding) await released;
-  };
-  return {
-    held,
-    release: () => {
-      p.before = undefined;
-      release();
-    },
-  };
 }
 
 describe('one run at a time', () => {

@@ -3,17 +3,16 @@
 // unknown command, a validation error, an AWS failure (unreachable endpoint, a step AWS refused),
 // and a signal while creating (SIGINT 130, SIGTERM 143, SIGHUP 129): the calls in flight finish,
 // the state is saved, the lock released, the resume line printed; the next run completes the stack.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { BIN, emulatorEnv, parseStdout, REPO, runCli, tempStateDir } from '../support/cli.js';
+import { emulatorEnv, parseStdout, PASSWORD, runCli, tempStateDir } from '../support/cli.js';
+import { withInitSignalledAtCreateFunction } from '../support/interrupt.js';
 import { inventory } from '../support/inventory.js';
 import { startCountingProxy } from '../support/proxy.js';
 
 const endpoint = inject('emulatorEndpoint');
-const PASSWORD = 'Corr3ct-Horse!';
 const id = Date.now().toString(36);
 
 /** The one document on stdout, with the three fields every error carries. */
@@ -100,23 +99,7 @@ describe('SIGTERM and SIGHUP stop as gracefully as Ctrl-C', () => {
       const stack = `e2e-${signal.toLowerCase()}-${id}`;
       const stateDir = tempStateDir();
       const env = { ...emulatorEnv(stateDir), COGNITO_SCOPE_SETUP_PASSWORD: PASSWORD };
-      const p = await startCountingProxy(endpoint);
-      try {
-        const child = spawn(process.execPath, [BIN, 'init', '--yes', '--json', '--stack', stack, '--endpoint-url', p.endpoint], { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.stderr.on('data', (d) => (stderr += d));
-        child.stdin.end();
-        let signalled = false;
-        p.before = async (r) => {
-          if (!signalled && r.method === 'POST' && /\/2015-03-31\/functions\/?$/.test(r.path)) {
-            signalled = true;
-            child.kill(signal);
-            await new Promise((res) => setTimeout(res, 300));
-          }
-        };
-        const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+      await withInitSignalledAtCreateFunction(endpoint, stack, env, signal, async ({ code, stdout, stderr, signalled }) => {
         expect(signalled).toBe(true);
         expect(code, stderr).toBe(exit);
         expect(stderr).toContain(`${label}: finishing the AWS calls already in flight`);
@@ -128,15 +111,12 @@ describe('SIGTERM and SIGHUP stop as gracefully as Ctrl-C', () => {
         expect(state.resources.permission).toBeUndefined();
         expect(existsSync(join(stateDir, `${stack}.json.lock`))).toBe(false);
 
-        p.before = undefined;
         const again = await runCli(['init', '--yes', '--json', '--stack', stack], { env });
         expect(again.code, again.stderr).toBe(0);
         expect(await inventory(endpoint, stack)).toMatchObject({ functions: 1, roles: 1, apis: 1 });
         const d = await runCli(['destroy', '--yes', '--json', '--stack', stack], { env });
         expect(d.code, d.stderr).toBe(0);
-      } finally {
-        await p.close();
-      }
+      });
     });
   }
 });

@@ -8,14 +8,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { killCli, runCli, spawnCli, type CliOptions } from '../support/cli.js';
+import { initArgsFor, killCli, PASSWORD, runCli, spawnCli, type CliOptions } from '../support/cli.js';
 import { inventory } from '../support/inventory.js';
-import { startCountingProxy, type CountingProxy } from '../support/proxy.js';
+import { holdAtFirstWrite, startCountingProxy, type CountingProxy } from '../support/proxy.js';
 
 const endpoint = inject('emulatorEndpoint');
 const RUN = Date.now().toString(36);
 const BUCKET = `css-state-${RUN}`;
-const PASSWORD = 'Corr3ct-Horse!';
 const s3 = (key = 'test') => new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: key, secretAccessKey: 'test' } });
 const client = s3();
 
@@ -26,10 +25,7 @@ const url = (stack: string) => `s3://${BUCKET}/stacks/${stack}.json`;
 const keysOf = async (prefix: string) => ((await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!).sort();
 const objectText = async (key: string) => (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })).then((r) => r.Body!.transformToString()));
 
-const initArgs = (stack: string, ep: string, user = true) => [
-  'init', '--yes', '--json', '--endpoint-url', ep, '--stack', stack, '--region', 'us-east-1', '--state', url(stack), '--domain-prefix', `${stack}-login`,
-  ...(user ? ['--username', 'alice', '--email', 'alice@example.com', '--password-stdin'] : ['--no-user']),
-];
+const initArgs = (stack: string, ep: string, user = true) => initArgsFor(stack, ep, { user, extra: ['--state', url(stack)] });
 const cli = (args: string[], o: CliOptions = {}) => runCli(args, { env: env(), cwd: workdir(), ...o });
 
 beforeAll(async () => {
@@ -82,28 +78,7 @@ describe('one stack, two machines', () => {
 });
 
 /** Holds every request except S3's once the first mutating non-S3 request arrives, until release(). */
-function holdAtFirstAwsWrite(p: CountingProxy) {
-  let holding = false;
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let signalHeld!: () => void;
-  const held = new Promise<void>((r) => (signalHeld = r));
-  p.before = async (r) => {
-    if (r.path.startsWith(`/${BUCKET}`)) return;
-    if (r.mutating && !holding) {
-      holding = true;
-      signalHeld();
-    }
-    if (holding) await released;
-  };
-  return {
-    held,
-    release: () => {
-      p.before = undefined;
-      release();
-    },
-  };
-}
+const holdAtFirstAwsWrite = (p: CountingProxy) => holdAtFirstWrite(p, (r) => r.path.startsWith(`/${BUCKET}`));
 
 describe('runs that meet on one stack', () => {
   let px: CountingProxy;

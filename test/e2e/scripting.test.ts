@@ -7,13 +7,13 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CALLBACK_URL_RULE } from '../../src/config/callback-url.js';
-import { BIN, emulatorEnv, REPO, runCli, tempStateDir } from '../support/cli.js';
+import { BIN, emulatorEnv, PASSWORD, REPO, runCli, tempStateDir } from '../support/cli.js';
+import { withInitSignalledAtCreateFunction } from '../support/interrupt.js';
 import { inventory } from '../support/inventory.js';
 import { startCountingProxy, type CountingProxy } from '../support/proxy.js';
 import { argsOf, VALIDATION_TABLE } from '../support/validation-table.js';
 
 const endpoint = inject('emulatorEndpoint');
-const PASSWORD = 'Corr3ct-Horse!';
 const id = Date.now().toString(36);
 let proxy: CountingProxy;
 
@@ -210,24 +210,8 @@ describe('Ctrl-C during provisioning', () => {
     const stack = `e2e-sigint-${id}`;
     const stateDir = tempStateDir();
     const env = { ...emulatorEnv(stateDir), COGNITO_SCOPE_SETUP_PASSWORD: PASSWORD };
-    const p = await startCountingProxy(endpoint);
-    try {
-      const child = spawn(process.execPath, [BIN, 'init', '--yes', '--json', '--stack', stack, '--endpoint-url', p.endpoint], { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.stdin.end();
-      // Ctrl-C while CreateFunction is on the wire; the call itself goes through.
-      let signalled = false;
-      p.before = async (r) => {
-        if (!signalled && r.method === 'POST' && /\/2015-03-31\/functions\/?$/.test(r.path)) {
-          signalled = true;
-          child.kill('SIGINT');
-          await new Promise((res) => setTimeout(res, 300));
-        }
-      };
-      const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    // Ctrl-C while CreateFunction is on the wire; the call itself goes through.
+    await withInitSignalledAtCreateFunction(endpoint, stack, env, 'SIGINT', async ({ code, stdout, stderr, signalled }) => {
       expect(signalled).toBe(true);
       expect(code, stderr).toBe(130);
       expect(stderr).toMatch(/finishing the AWS calls already in flight/);
@@ -242,7 +226,6 @@ describe('Ctrl-C during provisioning', () => {
       expect(state.resources.deployment).toBeUndefined();
       expect(existsSync(join(stateDir, `${stack}.json.lock`))).toBe(false);
 
-      p.before = undefined;
       const again = await runCli(['init', '--yes', '--json', '--stack', stack], { env });
       expect(again.code, again.stderr).toBe(0);
       const steps = Object.fromEntries(again.json().steps.map((s: any) => [s.key, s.action]));
@@ -250,8 +233,6 @@ describe('Ctrl-C during provisioning', () => {
       expect(await inventory(endpoint, stack)).toMatchObject({ functions: 1, roles: 1, apis: 1 });
       const d = await runCli(['destroy', '--yes', '--json', '--stack', stack], { env });
       expect(d.code, d.stderr).toBe(0);
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

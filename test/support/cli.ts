@@ -92,3 +92,23 @@ export function killCli(child: ChildProcessWithoutNullStreams): Promise<void> {
 export function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
   return spawnCli(args, o).done;
 }
+
+/** The password of the e2e suite's user (stdin or COGNITO_SCOPE_SETUP_PASSWORD). */
+export const PASSWORD = 'Corr3ct-Horse!';
+
+/**
+ * `init --yes` for a whole stack against `endpoint` (the emulator, or a proxy in front of it):
+ * region us-east-1, domain prefix `<stack>-login`, and the user alice (password on stdin) unless
+ * `user` is false (`--no-user`). `json` (default true) adds --json; `extra` adds flags.
+ */
+export function initArgsFor(stack: string, endpoint: string, o: { json?: boolean; user?: boolean; extra?: string[] } = {}): string[] {
+  return [
+    'init', '--yes', ...(o.json === false ? [] : ['--json']),
+    '--endpoint-url', endpoint,
+    '--stack', stack,
+    '--region', 'us-east-1',
+    '--domain-prefix', `${stack}-login`,
+    ...(o.extra ?? []),
+    ...(o.user === false ? ['--no-user'] : ['--username', 'alice', '--email', 'alice@example.com', '--password-stdin']),
+  ];
+}

@@ -434,3 +434,30 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   proxy.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return proxy;
 }
+
+/**
+ * Hold every request once the first mutating one arrives (requests `pass` lets through excepted,
+ * e.g. the S3 state's), until release() is called. `held` settles when the first one is held.
+ */
+export function holdAtFirstWrite(p: CountingProxy, pass: (r: AwsRequest) => boolean = () => false): { held: Promise<void>; release(): void } {
+  let holding = false;
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let signalHeld!: () => void;
+  const held = new Promise<void>((r) => (signalHeld = r));
+  p.before = async (r) => {
+    if (pass(r)) return;
+    if (r.mutating && !holding) {
+      holding = true;
+      signalHeld();
+    }
+    if (holding) await released;
+  };
+  return {
+    held,
+    release: () => {
+      p.before = undefined;
+      release();
+    },
+  };
+}
