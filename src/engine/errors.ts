@@ -61,6 +61,17 @@ export class ReplaceNeeded extends EngineError {
   }
 }
 
+/** A step asked for the record of a dependency that has none (a bug in the graph, or a state edited by hand). */
+export class MissingDependency extends EngineError {
+  constructor(
+    readonly key: string,
+    readonly dependency: string,
+  ) {
+    super('MISSING_DEPENDENCY', `step ${key} needs the record of ${dependency}, and there is none`);
+    this.name = 'MissingDependency';
+  }
+}
+
 /**
  * A run stopped at a step. `cause` is what the step (or the engine) threw; `results` has one entry
  * per step of the run: what was done, 'failed' (with its error), 'not owned', or 'skipped'.

@@ -1,8 +1,8 @@
 // What plan, execute, readAll and destroy share: the step context, the first wave of reads, the
 // retired steps, and the rule that decides whether a later pass may reuse the first read.
-import { StepFailed, NotOwned } from './errors.js';
+import { MissingDependency, StepFailed, NotOwned } from './errors.js';
 import { checkGraph, runGraph } from './graph.js';
-import type { AnyStep, EngineOptions, Live, ReadBasis, StepContext, StepRecord, StepResult, WaveRead } from './types.js';
+import type { AnyStep, EngineOptions, Live, ReadBasis, Step, StepContext, StepRecord, StepResult, WaveRead } from './types.js';
 
 export type { AnyStep } from './types.js';
 
@@ -12,10 +12,22 @@ export const DEFAULT_CONCURRENCY = 16;
 
 export const limitOf = <C>(o: EngineOptions<C>): number => o.concurrency ?? DEFAULT_CONCURRENCY;
 
+/** A StepContext's `get` and `need` over a lookup of records by key (also for test harnesses). */
+export function dependencyAccess<C>(stepKey: string, records: (key: string) => StepRecord | undefined): Pick<StepContext<C>, 'get' | 'need'> {
+  return {
+    get: ((dep: string | AnyStep<C>) => records(typeof dep === 'string' ? dep : dep.key)) as StepContext<C>['get'],
+    need: <R extends StepRecord>(dep: Step<C, R>): R => {
+      const r = records(dep.key);
+      if (!r) throw new MissingDependency(stepKey, dep.key);
+      return r as R;
+    },
+  };
+}
+
 export function makeCtx<C>(o: EngineOptions<C>, step: AnyStep<C>, records: (key: string) => StepRecord | undefined, changedDeps: readonly string[]): StepContext<C> {
   return {
     app: o.app,
-    get: <R extends StepRecord>(key: string) => records(key) as R | undefined,
+    ...dependencyAccess<C>(step.key, records),
     changedDeps,
     checkpoint: (partial) => o.save(step.key, { ...(o.recorded[step.key] ?? {}), ...partial }),
     note: (message) => o.onEvent?.({ type: 'note', key: step.key, title: step.title, message }),

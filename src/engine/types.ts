@@ -45,8 +45,19 @@ export interface Live<R extends StepRecord = StepRecord> {
 export interface StepContext<C> {
   /** The application's context (clients, names, inputs): opaque to the engine. */
   app: C;
-  /** The record of a dependency: this run's when it ran, else what state recorded. */
+  /**
+   * The record of a dependency: this run's when it ran, else what state recorded. Given the
+   * dependency's Step, the record has that step's type. By key (for keys known only at run
+   * time), the type is the caller's claim.
+   */
+  get<R extends StepRecord>(dep: Step<C, R>): R | undefined;
   get<R extends StepRecord = StepRecord>(key: string): R | undefined;
+  /**
+   * The record of a dependency that must exist by now (in create, update, or a delete that
+   * needs it): the engine runs a step only after its dependencies, so a missing one is a
+   * MissingDependency error, not a crash on `undefined`.
+   */
+  need<R extends StepRecord>(dep: Step<C, R>): R;
   /** Dependencies created or updated in this run (for steps that must follow, like a deployment). */
   changedDeps: readonly string[];
   /** Save partial ids mid-create, so a crash after the first mutating call can resume. */

@@ -12,8 +12,8 @@ import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { sameSet, type App } from './app.js';
-import type { ApiRecord } from './api.js';
-import type { UserPoolRecord } from './user-pool.js';
+import { apiStep } from './api.js';
+import { userPoolStep } from './user-pool.js';
 
 export const IDENTITY_SOURCE = 'method.request.header.Authorization';
 
@@ -36,8 +36,8 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
   deletedWith: 'api',
   async read(ctx, recorded) {
     const { app } = ctx;
-    const api = ctx.get<ApiRecord>('api');
-    const pool = ctx.get<UserPoolRecord>('userPool');
+    const api = ctx.get(apiStep);
+    const pool = ctx.get(userPoolStep);
     if (!api) return undefined;
     const apigw = await app.aws.apigw();
     // The recorded authorizer and every one with our name at once: a second copy (left by a
@@ -57,8 +57,8 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
   },
   async create(ctx) {
     const { app } = ctx;
-    const api = ctx.get<ApiRecord>('api')!;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const api = ctx.need(apiStep);
+    const pool = ctx.need(userPoolStep);
     const apigw = await app.aws.apigw();
     const { value: out } = await createOrAdopt({
       what: `authorizer ${app.names.authorizer}`,
@@ -78,8 +78,8 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
     return { id: out.id! };
   },
   async update(ctx, live) {
-    const api = ctx.get<ApiRecord>('api')!;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const api = ctx.need(apiStep);
+    const pool = ctx.need(userPoolStep);
     const apigw = await ctx.app.aws.apigw();
     if (live.changes.some((c) => c.replace)) {
       await authorizerStep.delete(ctx, live.record);
@@ -108,7 +108,7 @@ export const authorizerStep: Step<App, AuthorizerRecord> = {
     return live.record;
   },
   async delete(ctx, record) {
-    const api = ctx.get<ApiRecord>('api');
+    const api = ctx.get(apiStep);
     if (!api) return;
     const apigw = await ctx.app.aws.apigw();
     await ignoreNotFound(apigw.send(new DeleteAuthorizerCommand({ restApiId: api.id, authorizerId: record.id })));

@@ -15,7 +15,7 @@ import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { loopbackCallbackUrl } from '../config/schema.js';
 import type { Change, Step } from '../engine/types.js';
 import { fullScopes, sameSet, type App } from './app.js';
-import type { UserPoolRecord } from './user-pool.js';
+import { userPoolStep } from './user-pool.js';
 
 export interface ClientRecord extends Record<string, unknown> {
   id: string;
@@ -166,7 +166,7 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
     deletedWith: 'userPool',
     async read(ctx, recorded) {
       const { app } = ctx;
-      const pool = ctx.get<UserPoolRecord>('userPool');
+      const pool = ctx.get(userPoolStep);
       if (!pool) return undefined;
       // The recorded client and every client with our name at once: a second copy (left by a
       // create whose answer was lost, before creates were read back) is reported as an extra.
@@ -186,7 +186,7 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
     },
     async create(ctx) {
       const { app } = ctx;
-      const pool = ctx.get<UserPoolRecord>('userPool')!;
+      const pool = ctx.need(userPoolStep);
       const cognito = await app.aws.cognito();
       const { value: client } = await createOrAdopt({
         what: `app client ${spec.name(app)}`,
@@ -209,7 +209,7 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
     },
     async update(ctx, live) {
       const { app } = ctx;
-      const pool = ctx.get<UserPoolRecord>('userPool')!;
+      const pool = ctx.need(userPoolStep);
       if (live.changes.some((c) => c.field === 'clientSecret')) {
         // A secret cannot be added to a client: replace it (only when replacing is allowed).
         await step.delete(ctx, live.record);
@@ -227,7 +227,7 @@ export function appClientStep(spec: AppClientSpec): Step<App, ClientRecord> {
       return live.record;
     },
     async delete(ctx, record) {
-      const pool = ctx.get<UserPoolRecord>('userPool');
+      const pool = ctx.get(userPoolStep);
       if (!pool) return;
       const cognito = await ctx.app.aws.cognito();
       await ignoreNotFound(cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: pool.id, ClientId: record.id })));

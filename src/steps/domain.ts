@@ -11,7 +11,7 @@ import { ignoreNotFound, isDomainAttached, isDomainTaken, orAbsent } from '../aw
 import type { Step } from '../engine/types.js';
 import { DomainTaken } from './errors.js';
 import type { App } from './app.js';
-import type { UserPoolRecord } from './user-pool.js';
+import { userPoolStep } from './user-pool.js';
 
 export interface DomainRecord extends Record<string, unknown> {
   /** The domain prefix. */
@@ -50,7 +50,7 @@ export const domainStep: Step<App, DomainRecord> = {
   dependsOn: ['userPool'],
   async read(ctx, recorded) {
     const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool');
+    const pool = ctx.get(userPoolStep);
     if (!pool) return undefined;
     const cognito = await app.aws.cognito();
     const desc = await orAbsent(cognito.send(new DescribeUserPoolCommand({ UserPoolId: pool.id })));
@@ -77,7 +77,7 @@ export const domainStep: Step<App, DomainRecord> = {
   },
   async create(ctx) {
     const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const pool = ctx.need(userPoolStep);
     const cognito = await app.aws.cognito();
     const Domain = app.inputs.domainPrefix;
     const taken = (cause?: unknown) => new DomainTaken(Domain, undefined, { cause });
@@ -109,7 +109,7 @@ export const domainStep: Step<App, DomainRecord> = {
     // Only reached when replacing is allowed: a prefix cannot be renamed, so remove and re-create.
     // First make sure the new prefix is free, so a taken one does not leave the pool without a domain.
     const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const pool = ctx.need(userPoolStep);
     const owner = await domainOwner(app, app.inputs.domainPrefix);
     if (owner && owner !== pool.id) {
       throw new DomainTaken(app.inputs.domainPrefix, live.record.id);
@@ -130,7 +130,7 @@ export const domainStep: Step<App, DomainRecord> = {
     }
   },
   async delete(ctx, record) {
-    const pool = ctx.get<UserPoolRecord>('userPool');
+    const pool = ctx.get(userPoolStep);
     const cognito = await ctx.app.aws.cognito();
     // A read of this run saw which pool has it (destroy reads everything first): no second look.
     const owner = owners.get(record) ?? (await domainOwner(ctx.app, record.id));

@@ -15,7 +15,7 @@ import { afterCreate, assertOwned, tagsObject } from './app.js';
 import { LambdaNotReady } from './errors.js';
 import type { App } from './app.js';
 import { lambdaCode } from './lambda-code.js';
-import type { RoleRecord } from './role.js';
+import { roleStep } from './role.js';
 
 export interface FunctionRecord extends Record<string, unknown> {
   id: string;
@@ -109,7 +109,7 @@ export const functionStep: Step<App, FunctionRecord> = {
     assertOwned(app, 'Lambda function', app.names.function, got.Tags);
     const c = got.Configuration;
     const want = lambdaCode(app.inputs.runtime);
-    const role = ctx.get<RoleRecord>('role');
+    const role = ctx.get(roleStep);
     const changes: Change[] = [];
     if (c.Runtime !== app.inputs.runtime) changes.push({ field: 'runtime', from: c.Runtime, to: app.inputs.runtime });
     if (c.Handler !== want.handler) changes.push({ field: 'handler', from: c.Handler, to: want.handler });
@@ -125,7 +125,7 @@ export const functionStep: Step<App, FunctionRecord> = {
   async create(ctx) {
     const { app } = ctx;
     const lambda = await app.aws.lambda();
-    const role = ctx.get<RoleRecord>('role')!;
+    const role = ctx.need(roleStep);
     const code = lambdaCode(app.inputs.runtime);
     const { value: out } = await createOrAdopt({
       what: `Lambda function ${app.names.function}`,
@@ -174,7 +174,7 @@ export const functionStep: Step<App, FunctionRecord> = {
     const FunctionName = live.record.id;
     if (fields.has('runtime') || fields.has('handler') || fields.has('role')) {
       await withProgress(ctx.note, () =>
-        lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.get<RoleRecord>('role')!.arn })),
+        lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.need(roleStep).arn })),
       );
       await waitUntilReady(lambda, FunctionName, 'updated', { since: Date.now() });
     }

@@ -11,7 +11,7 @@ import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { VERIFY_NOACCESS_SCOPE } from '../config/schema.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App } from './app.js';
-import type { UserPoolRecord } from './user-pool.js';
+import { userPoolStep } from './user-pool.js';
 
 export interface ResourceServerRecord extends Record<string, unknown> {
   /** The identifier (e.g. hello-world-api). */
@@ -39,7 +39,7 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
   deletedWith: 'userPool',
   async read(ctx, recorded) {
     const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool');
+    const pool = ctx.get(userPoolStep);
     if (!pool) return undefined;
     const want = app.inputs.resourceServerId;
     const ids = [...new Set([recorded?.id, want].filter((x): x is string => !!x))];
@@ -56,7 +56,7 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
   },
   async create(ctx) {
     const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const pool = ctx.need(userPoolStep);
     const cognito = await app.aws.cognito();
     const Identifier = app.inputs.resourceServerId;
     const Scopes = serverScopes(app);
@@ -75,7 +75,7 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
   },
   async update(ctx, live) {
     const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const pool = ctx.need(userPoolStep);
     const cognito = await app.aws.cognito();
     if (live.changes.some((c) => c.field === 'identifier')) {
       // Identifier changes need a new server (only when replacing is allowed); the old one goes.
@@ -94,7 +94,7 @@ export const resourceServerStep: Step<App, ResourceServerRecord> = {
     return live.record;
   },
   async delete(ctx, record) {
-    const pool = ctx.get<UserPoolRecord>('userPool');
+    const pool = ctx.get(userPoolStep);
     if (!pool) return;
     const cognito = await ctx.app.aws.cognito();
     await ignoreNotFound(cognito.send(new DeleteResourceServerCommand({ UserPoolId: pool.id, Identifier: record.id })));

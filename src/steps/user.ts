@@ -13,7 +13,7 @@ import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { PasswordNeeded } from './errors.js';
 import type { App } from './app.js';
-import type { UserPoolRecord } from './user-pool.js';
+import { userPoolStep } from './user-pool.js';
 
 export interface UserRecord extends Record<string, unknown> {
   id: string;
@@ -27,7 +27,7 @@ export const userStep: Step<App, UserRecord> = {
   deletedWith: 'userPool',
   async read(ctx, recorded) {
     const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool');
+    const pool = ctx.get(userPoolStep);
     const username = app.inputs.username ?? recorded?.id;
     if (!pool || !username) return undefined;
     const cognito = await app.aws.cognito();
@@ -49,7 +49,7 @@ export const userStep: Step<App, UserRecord> = {
   },
   async create(ctx) {
     const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const pool = ctx.need(userPoolStep);
     const cognito = await app.aws.cognito();
     const Username = app.inputs.username!;
     const invite = app.inputs.userMode === 'invite';
@@ -81,7 +81,7 @@ export const userStep: Step<App, UserRecord> = {
   },
   async update(ctx, live) {
     const { app } = ctx;
-    const pool = ctx.get<UserPoolRecord>('userPool')!;
+    const pool = ctx.need(userPoolStep);
     const cognito = await app.aws.cognito();
     const Username = live.record.id;
     if (live.changes.some((c) => c.field === 'username')) {
@@ -105,7 +105,7 @@ export const userStep: Step<App, UserRecord> = {
     return live.record;
   },
   async delete(ctx, record) {
-    const pool = ctx.get<UserPoolRecord>('userPool');
+    const pool = ctx.get(userPoolStep);
     if (!pool) return;
     const cognito = await ctx.app.aws.cognito();
     await ignoreNotFound(cognito.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: record.id })));

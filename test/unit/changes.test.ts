@@ -12,6 +12,7 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { buildProgram } from '../../src/cli.js';
 import { runList } from '../../src/commands/list.js';
 import type { StepContext, StepRecord } from '../../src/engine/types.js';
+import { dependencyAccess } from '../../src/engine/index.js';
 import { STATE_VERSION, TOOL } from '../../src/state/schema.js';
 import { namesFor, type App } from '../../src/steps/app.js';
 import { methodFingerprint, methodStep } from '../../src/steps/method.js';
@@ -51,7 +52,7 @@ function methodCtx(records: Record<string, StepRecord>): { app: App; ctx: StepCo
     } as App['inputs'],
   };
   const notes: string[] = [];
-  const ctx: StepContext<App> = { app, get: <R extends StepRecord>(k: string) => records[k] as R | undefined, changedDeps: [], checkpoint: async () => {}, note: (m) => notes.push(m) };
+  const ctx: StepContext<App> = { app, ...dependencyAccess<App>('test', (k) => records[k]), changedDeps: [], checkpoint: async () => {}, note: (m) => notes.push(m) };
   return { app, ctx, notes };
 }
 const DEPS = { api: { id: 'api1', rootResourceId: 'root1' }, authorizer: { id: 'auth1' }, function: { id: 'hello-world-lambda', arn: 'x' } };

@@ -13,6 +13,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { resolveInputs } from '../../src/config/resolve.js';
 import type { StepRecord } from '../../src/engine/types.js';
+import { dependencyAccess } from '../../src/engine/index.js';
 import { namesFor, type App, type Ctx } from '../../src/steps/app.js';
 import { callbackUrlsOf, desiredClient } from '../../src/steps/client.js';
 import { STEPS, stepsFor } from '../../src/steps/index.js';
@@ -32,7 +33,7 @@ function harness(flags: Record<string, unknown> = {}) {
   const aws = { region: 'us-east-1', cognito: async () => client, destroy: () => client.destroy() } as unknown as AwsClients;
   const app: App = { aws, stack: 'hello-world', region: 'us-east-1', accountId: '123456789012', partition: 'aws', inputs, names: namesFor('hello-world', 'us-east-1') };
   const records: Record<string, StepRecord> = { userPool: POOL, resourceServer: { id: RS } };
-  const ctx: Ctx = { app, get: <R extends StepRecord>(k: string) => records[k] as R | undefined, changedDeps: [], checkpoint: async () => undefined, note: () => undefined };
+  const ctx: Ctx = { app, ...dependencyAccess<App>('m2mClient', (k) => records[k]), changedDeps: [], checkpoint: async () => undefined, note: () => undefined };
   return { app, ctx };
 }
 

@@ -12,6 +12,7 @@ import type { AwsClients } from '../../../src/aws/clients.js';
 import type { Inputs } from '../../../src/config/schema.js';
 import { tutorialInputs } from '../../support/fixtures.js';
 import type { StepRecord } from '../../../src/engine/types.js';
+import { dependencyAccess } from '../../../src/engine/index.js';
 import { namesFor, partitionOf, REGION_TAG_KEY, TAG_KEY, type App, type Ctx } from '../../../src/steps/app.js';
 
 export const iamMock = mockClient(IAMClient);
@@ -101,7 +102,7 @@ export function makeHarness(o: HarnessOptions = {}): Harness {
   const log: string[] = [];
   const ctx: Ctx = {
     app,
-    get: <R extends StepRecord = StepRecord>(key: string) => records[key] as R | undefined,
+    ...dependencyAccess<App>('harness', (key) => records[key]),
     changedDeps: o.changedDeps ?? [],
     async checkpoint(partial) {
       checkpoints.push(structuredClone(partial));
