@@ -8,7 +8,7 @@
 // creates used here takes an idempotency token (checked in botocore 1.43's service models: no
 // member with the idempotencyToken trait on CreateUserPool, CreateUserPoolClient,
 // CreateResourceServer, CreateUserPoolDomain, AdminCreateUser, CreateRestApi, CreateAuthorizer,
-// CreateDeployment, CreateRole, CreateFunction or AddPermission). So for these the SDK retries
+// CreateDeployment, CreateResource, CreateRole, CreateFunction or AddPermission). So for these the SDK retries
 // only what was refused before it ran (throttling, a connection that never opened), and the step
 // decides after an unknown outcome: it looks for what it asked for and adopts it, or creates again
 // only when nothing is there (see createOrAdopt in ./create.ts).
@@ -68,6 +68,7 @@ export const RETRY_POLICIES: Readonly<Record<string, RetryPolicy>> = {
   'CognitoIdentityProvider.AdminCreateUser': CREATE,
   'APIGateway.CreateRestApi': { ...CREATE, throttleBudgetMs: 180_000, quota: 'one CreateRestApi per 30 s (edge-optimized; per 3 s regional)' },
   'APIGateway.CreateAuthorizer': CREATE,
+  'APIGateway.CreateResource': CREATE,
   'APIGateway.CreateDeployment': { ...CREATE, throttleBudgetMs: 120_000, quota: 'one CreateDeployment per 5 s' },
   'APIGateway.DeleteRestApi': { idempotent: true, throttleBudgetMs: 180_000, quota: 'one DeleteRestApi per 30 s' },
   'APIGateway.GetResources': { idempotent: true, throttleBudgetMs: 60_000, quota: 'five GetResources per 2 s' },

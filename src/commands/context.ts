@@ -102,7 +102,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
   };
   const aws = createClients({ region, profile: g.profile, endpoint });
   try {
-    const [{ GetCallerIdentityCommand }, { STEPS, stepsFor, retiredStep }] = await Promise.all([import('../aws/sdk/sts.js'), import('../steps/index.js')]);
+    const [{ GetCallerIdentityCommand }, { everyStepFor, stepsFor, retiredStep }] = await Promise.all([import('../aws/sdk/sts.js'), import('../steps/index.js')]);
     const sts = await aws.sts();
     let accountId: string;
     try {
@@ -144,7 +144,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
       },
       save: store.save,
       persist: store.persist,
-      engine: (onEvent, graph = 'inputs') => ({ steps: graph === 'inputs' ? stepsFor(inputs) : STEPS, retired: retiredStep, app, recorded: recordedResources, save: store.save, onEvent }),
+      engine: (onEvent, graph = 'inputs') => ({ steps: graph === 'inputs' ? stepsFor(inputs) : everyStepFor(inputs), retired: retiredStep, app, recorded: recordedResources, save: store.save, onEvent }),
     };
   } catch (e) {
     aws.destroy();

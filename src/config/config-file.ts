@@ -10,6 +10,7 @@ import { CONFIG_KEYS, valueAt, valueIssues } from './resolve.js';
 type ConfigType = NonNullable<FieldDef['config']>;
 const TYPE_OF = new Map<string, ConfigType>(CONFIG_KEYS);
 const SCOPE_KEYS = ['name', 'description'];
+const ROUTE_KEYS = ['method', 'path', 'scopes'];
 
 /** `scopes[0].name` */
 export const keyPath = (path: readonly PropertyKey[]): string => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
@@ -37,6 +38,7 @@ const TYPE_WORDS: Record<ConfigType, string> = {
   boolean: 'must be true or false',
   strings: 'must be a list of strings',
   scopes: 'must be a list of scopes: "name", "name=description" or {"name": ..., "description": ...}',
+  routes: 'must be a list of routes: "METHOD /path=scope[,scope...]" or {"method": ..., "path": ..., "scopes": [...]}',
   userMode: 'must be "password", "invite" or "none"',
 };
 
@@ -65,6 +67,17 @@ function typeProblems(key: string, type: ConfigType, v: unknown): { path: Proper
         if (o.name === undefined) out.push({ path: [key, i, 'name'], message: 'is missing: each scope needs a "name" ("description" is optional)' });
         else if (typeof o.name !== 'string') out.push({ path: [key, i, 'name'], message: 'must be a string' });
         if (o.description !== undefined && typeof o.description !== 'string') out.push({ path: [key, i, 'description'], message: 'must be a string' });
+        return out;
+      });
+    case 'routes':
+      if (!Array.isArray(v)) return wrong;
+      return v.flatMap((x, i) => {
+        if (typeof x === 'string') return [];
+        if (!x || typeof x !== 'object' || Array.isArray(x)) return [{ path: [key, i], message: 'must be a string "METHOD /path=scope[,scope...]" or an object {"method": ..., "path": ..., "scopes": [...]}' }];
+        const out = Object.keys(x).filter((k) => !ROUTE_KEYS.includes(k)).map((k) => ({ path: [key, i], message: unknownKey(k, ROUTE_KEYS) }));
+        const o = x as Record<string, unknown>;
+        for (const k of ['method', 'path'] as const) if (typeof o[k] !== 'string') out.push({ path: [key, i, k], message: o[k] === undefined ? `is missing: each route needs "method", "path" and "scopes"` : 'must be a string' });
+        if (!Array.isArray(o.scopes) || o.scopes.some((s) => typeof s !== 'string')) out.push({ path: [key, i, 'scopes'], message: o.scopes === undefined ? 'is missing: each route needs "method", "path" and "scopes"' : 'must be a list of scope names' });
         return out;
       });
   }

@@ -30,7 +30,7 @@ export interface FieldDef {
   /** The flag's value as the setting (e.g. --no-user: false -> userMode "none"); default: as given. */
   readonly value?: (v: unknown) => unknown;
   /** Accepted in a --config file (and printed by --print-config), with this JSON type. */
-  readonly config?: 'string' | 'number' | 'boolean' | 'strings' | 'scopes' | 'userMode';
+  readonly config?: 'string' | 'number' | 'boolean' | 'strings' | 'scopes' | 'routes' | 'userMode';
   /** Recorded in the state file's inputs (a re-run reuses it unless a flag changes it). */
   readonly recorded?: boolean;
   /** The rule every given value is checked against (flag, config file, wizard answer). */
@@ -63,7 +63,7 @@ const userModeOf = { invite: (v: unknown) => (v ? 'invite' : undefined), user: (
 /** What the stack should be: init, plan and init --dry-run take exactly these. */
 export const STACK_FIELDS = {
   config: { flags: '--config <file>', help: 'JSON file with the same settings as the flags (flags win)', kind: 'string',
-    doc: 'JSON file with the same settings (camelCase keys: `stack`, `runtime`, `endpointType`, `stage`, `domainPrefix`, `resourceServerId`, `scopes`, `callbackUrls`, `username`, `email`, `userMode`, `loopbackPort`, `m2mClient`, `tier`, `logRetentionDays`, `region`). Flags win.' },
+    doc: 'JSON file with the same settings (camelCase keys: `stack`, `runtime`, `endpointType`, `stage`, `domainPrefix`, `resourceServerId`, `scopes`, `callbackUrls`, `username`, `email`, `userMode`, `loopbackPort`, `m2mClient`, `tier`, `logRetentionDays`, `routes`, `code`, `handler`, `region`; `routes` is a list of `{"method", "path", "scopes"}`). Flags win.' },
   runtime: { flags: '--runtime <runtime>', help: 'Lambda runtime', default: 'python3.13', kind: 'string', key: 'runtime', config: 'string', recorded: true, rule: (r) => r.runtime,
     doc: 'Lambda runtime: `python3.11`-`python3.14`, `nodejs22.x`, `nodejs24.x`. Deprecated runtimes (`python3.9`, `nodejs20.x`, ...) are refused.' },
   endpointType: { flags: '--endpoint-type <type>', help: 'REST API endpoint type', default: 'EDGE', kind: 'string', choices: ['EDGE', 'REGIONAL', 'edge', 'regional'], key: 'endpointType', config: 'string', recorded: true,
@@ -74,6 +74,12 @@ export const STACK_FIELDS = {
   resourceServerId: { flags: '--resource-server-id <id>', help: 'resource server identifier', default: '<stack>-api', kind: 'string', key: 'resourceServerId', config: 'string', recorded: true, rule: (r) => r.resourceServerId },
   scope: { flags: '--scope <name[=description]>', help: 'custom scope, repeatable', default: 'read.helloworld.message', kind: 'list', key: 'scopes', config: 'scopes', recorded: true, rule: (r) => r.scopeList,
     doc: 'Custom scope; repeat for several.' },
+  route: { flags: '--route <route>', help: 'protected route "METHOD /path=scope[,scope...]", repeatable', default: 'GET /=<every --scope>', kind: 'list', key: 'routes', config: 'routes', recorded: true, rule: (r) => r.routeList,
+    doc: 'A protected route, `"METHOD /path=scope[,scope...]"`; repeat for several (`GET /messages=read`, `DELETE /messages/{id}=write,admin`). Methods GET, POST, PUT, PATCH, DELETE, ANY; paths nested, `{param}` parts allowed. Each scope must be declared by `--scope`; API Gateway lets a token through that carries any one of them. Each route gets its method, the Lambda integration and its own invoke permission.' },
+  code: { flags: '--code <dir|file.zip|file>', help: "your Lambda code: a directory or a single file (zipped in memory) or a .zip (default: the tutorial's handler)", kind: 'string', key: 'code', config: 'string', recorded: true, rule: (r) => r.codePath,
+    doc: "Your Lambda code instead of the tutorial's handler: a directory or a single file (zipped in memory, deterministically: an unchanged tree is no update) or a `.zip`. At most 50 MB zipped (checked before any request). A change is found by its hash and deployed with UpdateFunctionCode." },
+  handler: { flags: '--handler <module.function>', help: 'the handler in --code (default lambda_function.lambda_handler for Python, index.handler for Node.js)', kind: 'string', key: 'handler', config: 'string', recorded: true, rule: (r) => r.handler,
+    doc: "The handler in `--code`: `<module>.<function>` (default `lambda_function.lambda_handler` for Python, `index.handler` for Node.js, as in the tutorial)." },
   callbackUrl: { flags: '--callback-url <url>', help: 'OAuth callback URL, repeatable', default: 'https://oauth.pstmn.io/v1/callback', kind: 'list', key: 'callbackUrls', config: 'strings', recorded: true, rule: (r) => r.callbackUrlList,
     doc: 'OAuth callback URL; repeat for several, each once. `https://`; `http://` only on `localhost`, `127.0.0.1` or `[::1]`; or a native app\'s private-use scheme in reverse-domain form (`com.example.app:/callback`, RFC 8252 §7.1). Any other scheme (`ftp:`, `javascript:`, `myapp:`, ...) and a `#fragment` are refused.' },
   username: { flags: '--username <name>', help: 'user to create', kind: 'string', key: 'username', config: 'string', recorded: true, rule: (r) => r.username,
@@ -168,6 +174,7 @@ interface ConfigValues {
   boolean: boolean;
   strings: string[];
   scopes: (string | { name: string; description?: string })[];
+  routes: (string | { method: string; path: string; scopes: string[] })[];
   userMode: 'password' | 'invite' | 'none';
 }
 type SettingValue<F> = F extends { config: infer C extends keyof ConfigValues } ? ConfigValues[C] : string;

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { FLAG_OF, SETTING_FIELDS, longFlag, type FieldDef, type FieldTable, type GivenValues, type RawInputs } from './fields.js';
+import { parseRouteFlag, routeText, type Route } from './routes.js';
 import * as rules from './schema.js';
 import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_LOOPBACK_PORT, DEFAULT_RUNTIME, DEFAULT_TIER, DEFAULT_SCOPE, TUTORIAL_CALLBACK, inputsSchema, password as passwordSchema, stackName, type Inputs, type Scope } from './schema.js';
 
@@ -44,6 +45,8 @@ function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, f
   if (typeof index === 'number' && Array.isArray(value)) {
     value = value[index];
     if (value && typeof value === 'object' && 'name' in value) value = (value as Scope).name;
+    else if (value && typeof value === 'object' && 'unparsed' in value) value = (value as { unparsed: string }).unparsed;
+    else if (value && typeof value === 'object' && 'path' in value) value = routeText({ ...(value as Route), scopes: Array.isArray((value as Route).scopes) ? (value as Route).scopes : [] });
   }
   // A secret is never echoed back.
   const shown = value === undefined || Array.isArray(value) || SECRET_FIELDS.has(String(field)) ? '' : ` ${JSON.stringify(value)}`;
@@ -94,6 +97,9 @@ export function resolveInputs({ flags, config, answers, recorded, domainDefault,
     m2mClient: pick('m2mClient') || undefined,
     tier: pick('tier') ?? DEFAULT_TIER,
     logRetentionDays: pick('logRetentionDays') ?? DEFAULT_LOG_RETENTION_DAYS,
+    routes: pick('routes')?.map(parseRouteFlag),
+    code: pick('code'),
+    handler: pick('handler'),
   };
   // A value the config file gave (no flag over it) is named by the file and its key.
   const labels = { ...FLAG_OF };
@@ -114,6 +120,7 @@ export function valueProblems(values: GivenValues, labelOf: (field: string) => s
   for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesShape.shape) data[k] = v;
   if (typeof data.endpointType === 'string') data.endpointType = data.endpointType.toUpperCase();
   if (Array.isArray(data.scopes)) data.scopes = (data.scopes as (string | Scope)[]).map(parseScopeFlag);
+  if (Array.isArray(data.routes)) data.routes = (data.routes as string[]).map(parseRouteFlag);
   const r = valuesShape.safeParse(data);
   if (r.success) return [];
   const labels = Object.fromEntries(Object.keys(valuesShape.shape).map((k) => [k, labelOf(k)]));
@@ -126,6 +133,7 @@ export function valueIssues(values: GivenValues): { path: PropertyKey[]; message
   for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesShape.shape) data[k] = v;
   if (typeof data.endpointType === 'string') data.endpointType = data.endpointType.toUpperCase();
   if (Array.isArray(data.scopes)) data.scopes = (data.scopes as (string | Scope)[]).map(parseScopeFlag);
+  if (Array.isArray(data.routes)) data.routes = (data.routes as string[]).map(parseRouteFlag);
   const r = valuesShape.safeParse(data);
   return r.success ? [] : r.error.issues.map((i) => ({ path: i.path, message: i.message }));
 }

@@ -2,6 +2,9 @@
 // the config file and (later) prompts, so a value is judged the same way wherever it comes from.
 import { z } from 'zod';
 import { callbackUrlListProblems, callbackUrlProblem } from './callback-url.js';
+import { routeList } from './routes.js';
+
+export { routeList };
 
 /** Lambda runtimes we accept: supported by AWS today (2026-11), not deprecated. */
 export const SUPPORTED_RUNTIMES = ['python3.13', 'python3.14', 'python3.12', 'python3.11', 'nodejs22.x', 'nodejs24.x'] as const;
@@ -118,6 +121,14 @@ export const loopbackPort = z.coerce
 export const VERIFY_NOACCESS_SCOPE = { name: 'verify.noaccess', description: 'Grants nothing: cognito-scope-setup verify uses it to check that a token without the scope is refused' };
 export const verifyNoAccessScope = (inputs: { resourceServerId: string }): string => `${inputs.resourceServerId}/${VERIFY_NOACCESS_SCOPE.name}`;
 
+/** --code: a directory, a .zip file or a single source file (checked on disk by src/steps/lambda-code.ts). */
+export const codePath = z.string().min(1, 'must not be empty');
+/** --handler: Lambda's Handler (module.function for Python, file.export for Node.js). */
+export const handler = z
+  .string()
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[^\s.][^\s]*\.[^\s.]+$/, 'must be <module>.<function>, e.g. app.handler');
+
 /** The user pool's feature plan (UserPoolTier); AWS's default for a new pool is Essentials, ours is Lite. */
 export const TIERS = ['lite', 'essentials', 'plus'] as const;
 export const DEFAULT_TIER = 'lite';
@@ -151,6 +162,10 @@ export const inputsSchema = z
     // Optional for the same reason; resolveInputs fills both (defaults lite and 14).
     tier: tier.optional(),
     logRetentionDays: logRetentionDays.optional(),
+    // Absent: the tutorial's GET / with every scope (routesOf in routes.ts); state files before routes stay valid.
+    routes: routeList.optional(),
+    code: codePath.optional(),
+    handler: handler.optional(),
   })
   .superRefine((v, ctx) => {
     const seen = new Set<string>();
@@ -166,6 +181,12 @@ export const inputsSchema = z
     if (v.m2mClient && v.scopes.some((s) => s.name === VERIFY_NOACCESS_SCOPE.name)) {
       ctx.addIssue({ code: 'custom', path: ['scopes'], message: `"${VERIFY_NOACCESS_SCOPE.name}" is reserved for the M2M client's verify scope (--m2m-client); choose another scope name` });
     }
+    const declared = new Set(v.scopes.map((s) => s.name));
+    for (const [i, r] of (v.routes ?? []).entries()) {
+      const missing = r.scopes.filter((s) => !declared.has(s));
+      if (missing.length) ctx.addIssue({ code: 'custom', path: ['routes', i], message: `${missing.map((s) => `"${s}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not declared by any --scope (declared: ${[...declared].join(', ')})` });
+    }
+    if (v.handler !== undefined && v.code === undefined) ctx.addIssue({ code: 'custom', path: ['handler'], message: "needs --code (the tutorial's handler is fixed)" });
     if (v.userMode === 'invite' && !v.email) ctx.addIssue({ code: 'custom', path: ['email'], message: 'is required with --invite (the invitation goes there)' });
   });
 

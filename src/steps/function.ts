@@ -14,7 +14,7 @@ import type { Change, Step } from '../engine/types.js';
 import { afterCreate, assertOwned, tagsObject } from './app.js';
 import { LambdaNotReady } from './errors.js';
 import type { App } from './app.js';
-import { lambdaCode } from './lambda-code.js';
+import { codeFor, lambdaCode, type LambdaCode } from './lambda-code.js';
 import { roleStep } from './role.js';
 
 export interface FunctionRecord extends Record<string, unknown> {
@@ -108,16 +108,24 @@ export const functionStep: Step<App, FunctionRecord> = {
     if (!got?.Configuration) return undefined;
     assertOwned(app, 'Lambda function', app.names.function, got.Tags);
     const c = got.Configuration;
-    const want = lambdaCode(app.inputs.runtime);
+    const lang = (r: string | undefined) => (r?.startsWith('python') ? 'Python' : 'Node.js');
+    // The user's code that cannot be read now (a status or destroy run elsewhere): shown as a change, never a crash.
+    let want: Pick<LambdaCode, 'handler' | 'sha256'>;
+    let wanted = app.inputs.code ? `your code from ${app.inputs.code}` : `the tutorial's ${lang(app.inputs.runtime)} handler`;
+    try {
+      want = codeFor(app.inputs);
+    } catch (e) {
+      want = { handler: app.inputs.handler ?? c.Handler ?? '', sha256: '' };
+      wanted = `your code from ${app.inputs.code}, which cannot be read here (${(e as Error).message})`;
+    }
     const role = ctx.get(roleStep);
     const changes: Change[] = [];
     if (c.Runtime !== app.inputs.runtime) changes.push({ field: 'runtime', from: c.Runtime, to: app.inputs.runtime });
     if (c.Handler !== want.handler) changes.push({ field: 'handler', from: c.Handler, to: want.handler });
-    // The code in words, not as hashes: the tutorial's handler (of which language), or something else.
+    // The code in words, not as hashes: the tutorial's handler (of which language), yours, or something else.
     if (c.CodeSha256 !== want.sha256) {
-      const lang = (r: string | undefined) => (r?.startsWith('python') ? 'Python' : 'Node.js');
-      const from = c.Runtime && c.CodeSha256 === lambdaCode(c.Runtime).sha256 ? `the tutorial's ${lang(c.Runtime)} handler` : 'other code (changed outside this tool)';
-      changes.push({ field: 'code', from, to: `the tutorial's ${lang(app.inputs.runtime)} handler` });
+      const from = c.Runtime && c.CodeSha256 === lambdaCode(c.Runtime).sha256 ? `the tutorial's ${lang(c.Runtime)} handler` : app.inputs.code ? 'other code (an earlier version, or changed outside this tool)' : 'other code (changed outside this tool)';
+      changes.push({ field: 'code', from, to: wanted });
     }
     if (role && c.Role !== role.arn) changes.push({ field: 'role', from: c.Role, to: role.arn });
     return { record: { id: app.names.function, arn: c.FunctionArn! }, changes };
@@ -126,7 +134,7 @@ export const functionStep: Step<App, FunctionRecord> = {
     const { app } = ctx;
     const lambda = await app.aws.lambda();
     const role = ctx.need(roleStep);
-    const code = lambdaCode(app.inputs.runtime);
+    const code = codeFor(app.inputs);
     const { value: out } = await createOrAdopt({
       what: `Lambda function ${app.names.function}`,
       note: ctx.note,
@@ -169,7 +177,7 @@ export const functionStep: Step<App, FunctionRecord> = {
   async update(ctx, live) {
     const { app } = ctx;
     const lambda = await app.aws.lambda();
-    const code = lambdaCode(app.inputs.runtime);
+    const code = codeFor(app.inputs);
     const fields = new Set(live.changes.map((c) => c.field));
     const FunctionName = live.record.id;
     if (fields.has('runtime') || fields.has('handler') || fields.has('role')) {

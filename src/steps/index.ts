@@ -6,13 +6,15 @@ import { apiStep } from './api.js';
 import type { App } from './app.js';
 import { authorizerStep } from './authorizer.js';
 import { clientStep } from './client.js';
-import { deploymentStep } from './deployment.js';
+import { deploymentStep, deploymentStepFor } from './deployment.js';
 import { domainStep } from './domain.js';
 import { functionStep } from './function.js';
 import { logGroupStep } from './log-group.js';
 import { m2mClientStep } from './m2m-client.js';
-import { methodStep } from './method.js';
-import { permissionStep } from './permission.js';
+import { methodStep, methodStepFor } from './method.js';
+import { permissionStep, permissionStepFor } from './permission.js';
+import { resourcePaths, type HttpMethod, type Route } from '../config/routes.js';
+import { resourceStep } from './resource.js';
 import { resourceServerStep } from './resource-server.js';
 import { roleStep } from './role.js';
 import { userPoolStep } from './user-pool.js';
@@ -35,12 +37,40 @@ export const STEPS: readonly AnyStep<App>[] = [
   userStep,
 ];
 
-/** This run's graph: every step these inputs call for (no user when userMode is 'none', the M2M client only when asked). */
-export function stepsFor(inputs: Pick<Inputs, 'userMode' | 'm2mClient'>): AnyStep<App>[] {
-  return STEPS.filter((s) => (s.key === 'user' ? inputs.userMode !== 'none' : s.key === 'm2mClient' ? inputs.m2mClient === true : true));
+/** The steps of a stack's routes: a resource per path, a method and an invoke permission per route, the stage. */
+function routeSteps(routes: readonly Route[]): AnyStep<App>[] {
+  return [...resourcePaths(routes).map(resourceStep), ...routes.map(permissionStepFor), ...routes.map(methodStepFor), deploymentStepFor(routes)];
 }
 
-/** The step for a key recorded in state but not in this run's graph (switched off): the engine deletes it. */
+const ROUTE_KEYS = new Set(['permission', 'method', 'deployment']);
+
+/**
+ * This run's graph: every step these inputs call for (no user when userMode is 'none', the M2M client
+ * only when asked; with --route, each route's resources, method and permission in place of GET /'s).
+ */
+export function stepsFor(inputs: Pick<Inputs, 'userMode' | 'm2mClient'> & Partial<Pick<Inputs, 'routes'>>): AnyStep<App>[] {
+  const base = STEPS.filter((s) => (s.key === 'user' ? inputs.userMode !== 'none' : s.key === 'm2mClient' ? inputs.m2mClient === true : true));
+  if (!inputs.routes) return base;
+  const at = base.findIndex((s) => ROUTE_KEYS.has(s.key));
+  const rest = base.filter((s) => !ROUTE_KEYS.has(s.key));
+  return [...rest.slice(0, at), ...routeSteps(inputs.routes), ...rest.slice(at)];
+}
+
+/** Every step a stack's inputs could have (destroy): all optional steps, and the routes' steps. */
+export function everyStepFor(inputs: Partial<Pick<Inputs, 'routes'>>): AnyStep<App>[] {
+  return stepsFor({ userMode: 'password', m2mClient: true, routes: inputs.routes });
+}
+
+/**
+ * The step for a key recorded in state but not in this run's graph (switched off, or a removed
+ * route: `resource:<path>`, `method:<METHOD> <path>`, `permission:<METHOD> <path>`): the engine deletes it.
+ */
 export function retiredStep(key: string, _record: StepRecord): AnyStep<App> | undefined {
+  const m = /^(method|permission):([A-Z]+) (\/.*)$/.exec(key);
+  if (m) {
+    const r = { method: m[2] as HttpMethod, path: m[3]! };
+    return m[1] === 'method' ? methodStepFor(r) : permissionStepFor(r);
+  }
+  if (key.startsWith('resource:/')) return resourceStep(key.slice('resource:'.length));
   return STEPS.find((s) => s.key === key);
 }

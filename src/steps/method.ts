@@ -1,5 +1,6 @@
-// GET / with the Cognito authorizer and the custom scopes (tutorial step 7), on a Lambda proxy
-// integration (tutorial step 2).
+// A route's method with the Cognito authorizer and the route's scopes (tutorial step 7: GET /
+// with the custom scopes), on a Lambda proxy integration (tutorial step 2). One step per route
+// (--route); the tutorial's GET / keeps the key `method` so stacks made before routes read as before.
 import {
   DeleteMethodCommand,
   GetMethodCommand,
@@ -11,9 +12,13 @@ import {
 import { createHash } from 'node:crypto';
 import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
-import { fullScopes, functionArn, sameSet, type App } from './app.js';
+import { DEFAULT_ROUTE_ID, routeId, routesOf, type Route } from '../config/routes.js';
+import { functionArn, sameSet, type App, type Ctx } from './app.js';
 import type { ApiRecord } from './api.js';
 import type { AuthorizerRecord } from './authorizer.js';
+import { resourceKey, type ResourceRecord } from './resource.js';
+
+type RouteRef = Pick<Route, 'method' | 'path'>;
 
 export interface MethodRecord extends Record<string, unknown> {
   id: string;
@@ -28,123 +33,135 @@ export function integrationUri(app: App): string {
 /** A method's scopes are a list; anything else (an API that stored them as one string) is never in sync. */
 const scopesMatch = (v: unknown, want: string[]): boolean => Array.isArray(v) && sameSet(v.map(String), want);
 
-export function methodFingerprint(app: App, authorizerId: string): string {
-  const desired = { authorizerId, scopes: [...fullScopes(app.inputs)].sort(), uri: integrationUri(app) };
+/** The scopes a route demands, as the method lists them (`<identifier>/<scope>`); none for a route no longer asked for. */
+export function routeScopes(app: App, r: RouteRef): string[] {
+  const want = routesOf(app.inputs).find((x) => routeId(x) === routeId(r));
+  return (want?.scopes ?? []).map((s) => `${app.inputs.resourceServerId}/${s}`);
+}
+
+/** The step key of a route's method: `method` for the tutorial's GET /, else `method:<METHOD> <path>`. */
+export const methodKey = (r: RouteRef): string => (routeId(r) === DEFAULT_ROUTE_ID ? 'method' : `method:${routeId(r)}`);
+
+const DEFAULT_ROUTE: RouteRef = { method: 'GET', path: '/' };
+
+/** What the method and integration should be, hashed: a change means the stage needs a new deployment. */
+export function methodFingerprint(app: App, authorizerId: string, r: RouteRef = DEFAULT_ROUTE): string {
+  const desired = { authorizerId, scopes: [...routeScopes(app, r)].sort(), uri: integrationUri(app), ...(routeId(r) === DEFAULT_ROUTE_ID ? {} : { route: routeId(r) }) };
   return createHash('sha256').update(JSON.stringify(desired)).digest('hex').slice(0, 16);
 }
 
-export const methodStep: Step<App, MethodRecord> = {
-  key: 'method',
-  title: 'GET / method and Lambda integration',
-  displayName: () => 'GET /',
-  // The function's step is done once CreateFunction answered, before it is Active (see
-  // function.ts): the integration's URI is built from names, but API Gateway is not documented to
-  // accept a URI naming a function that does not exist yet, so PutIntegration still follows
-  // CreateFunction. That costs nothing on a new stack: the authorizer is ready no sooner.
-  dependsOn: ['api', 'authorizer', 'function'],
-  deletedWith: 'api',
-  async read(ctx) {
-    const { app } = ctx;
-    const api = ctx.get<ApiRecord>('api');
-    const auth = ctx.get<AuthorizerRecord>('authorizer');
-    if (!api) return undefined;
-    const apigw = await app.aws.apigw();
-    const m = await orAbsent(apigw.send(new GetMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' })));
-    if (!m) return undefined;
-    const changes: Change[] = [];
-    const scopes = fullScopes(app.inputs);
-    if (m.authorizationType !== 'COGNITO_USER_POOLS') changes.push({ field: 'authorizationType', from: m.authorizationType, to: 'COGNITO_USER_POOLS' });
-    if (auth && m.authorizerId !== auth.id) changes.push({ field: 'authorizerId', from: m.authorizerId, to: auth.id });
-    // No authorizer yet (a plan where it is still to be created): the method must point at the new one.
-    if (!auth) changes.push({ field: 'authorizerId', from: m.authorizerId, to: '(the new authorizer)' });
-    if (!scopesMatch(m.authorizationScopes ?? [], scopes)) changes.push({ field: 'authorizationScopes', from: m.authorizationScopes ?? [], to: scopes });
-    const i = m.methodIntegration;
-    if (!i || i.type !== 'AWS_PROXY' || i.httpMethod !== 'POST' || i.uri !== integrationUri(app)) {
-      changes.push({ field: 'integration', from: i ? `${i.type} ${i.httpMethod} ${i.uri}` : 'none', to: `AWS_PROXY POST ${integrationUri(app)}` });
-    }
-    return { record: { id: 'GET /', fingerprint: methodFingerprint(app, auth?.id ?? m.authorizerId ?? '') }, changes };
-  },
-  async create(ctx) {
-    const { app } = ctx;
-    const api = ctx.get<ApiRecord>('api')!;
-    const auth = ctx.get<AuthorizerRecord>('authorizer')!;
-    try {
-      await putMethod(app, api, auth);
-    } catch (e) {
-      // Left by a run that crashed before recording it: converge what is there.
-      if (errorName(e) !== 'ConflictException') throw e;
-      const live = await methodStep.read(ctx, undefined);
-      if (live) return methodStep.update!(ctx, live);
-    }
-    await putIntegration(app, api);
-    return { id: 'GET /', fingerprint: methodFingerprint(app, auth.id) };
-  },
-  async update(ctx, live) {
-    const { app } = ctx;
-    const api = ctx.get<ApiRecord>('api')!;
-    const auth = ctx.get<AuthorizerRecord>('authorizer')!;
-    const apigw = await app.aws.apigw();
-    const ops: PatchOperation[] = [];
-    for (const c of live.changes) {
-      if (c.field === 'authorizationType') ops.push({ op: 'replace', path: '/authorizationType', value: 'COGNITO_USER_POOLS' });
-      if (c.field === 'authorizerId') ops.push({ op: 'replace', path: '/authorizerId', value: auth.id });
-      if (c.field === 'authorizationScopes') {
-        const from = Array.isArray(c.from) ? (c.from as string[]) : [];
-        const to = c.to as string[];
-        for (const s of to) if (!from.includes(s)) ops.push({ op: 'add', path: '/authorizationScopes', value: s });
-        for (const s of from) if (!to.includes(s)) ops.push({ op: 'remove', path: '/authorizationScopes', value: s });
-      }
-    }
-    const record = { id: 'GET /', fingerprint: methodFingerprint(app, auth.id) };
-    if (ops.length) {
-      const out = await apigw.send(new UpdateMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', patchOperations: ops }));
-      // UpdateMethod answers with the method: check that the scope edits came out as a list
-      // edit. If not (ministack applies add/remove on /authorizationScopes as a plain field,
-      // see test/EMULATOR.md), put the whole method again. The stage keeps serving its
-      // deployment until the deployment step redeploys it, so nothing is unprotected meanwhile.
-      if (out && live.changes.some((c) => c.field === 'authorizationScopes') && !scopesMatch(out.authorizationScopes, fullScopes(app.inputs))) {
-        ctx.note('the scopes did not come out as asked; putting the method again');
-        await ignoreNotFound(apigw.send(new DeleteMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' })));
-        await putMethod(app, api, auth);
-        await putIntegration(app, api);
-        return record;
-      }
-    }
-    if (live.changes.some((c) => c.field === 'integration')) await putIntegration(app, api);
-    return record;
-  },
-  async delete(ctx) {
-    const api = ctx.get<ApiRecord>('api');
-    if (!api) return;
-    const apigw = await ctx.app.aws.apigw();
-    await ignoreNotFound(apigw.send(new DeleteMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' })));
-  },
-};
-
-async function putMethod(app: App, api: ApiRecord, auth: AuthorizerRecord): Promise<void> {
-  const apigw = await app.aws.apigw();
-  await apigw.send(
-    new PutMethodCommand({
-      restApiId: api.id,
-      resourceId: api.rootResourceId,
-      httpMethod: 'GET',
-      authorizationType: 'COGNITO_USER_POOLS',
-      authorizerId: auth.id,
-      authorizationScopes: fullScopes(app.inputs),
-    }),
-  );
+/** Where a route's method lives: the API's root resource, or the route's path resource. */
+function target(ctx: Ctx, r: RouteRef): { restApiId: string; resourceId: string; httpMethod: string } | undefined {
+  const api = ctx.get<ApiRecord>('api');
+  const resourceId = r.path === '/' ? api?.rootResourceId : ctx.get<ResourceRecord>(resourceKey(r.path))?.id;
+  return api && resourceId ? { restApiId: api.id, resourceId, httpMethod: r.method } : undefined;
 }
 
-async function putIntegration(app: App, api: ApiRecord): Promise<void> {
+export function methodStepFor(r: RouteRef): Step<App, MethodRecord> {
+  const id = routeId(r);
+  const step: Step<App, MethodRecord> = {
+    key: methodKey(r),
+    title: `${id} method and Lambda integration`,
+    displayName: () => id,
+    // The function's step is done once CreateFunction answered, before it is Active (see
+    // function.ts): the integration's URI is built from names, but API Gateway is not documented to
+    // accept a URI naming a function that does not exist yet, so PutIntegration still follows
+    // CreateFunction. That costs nothing on a new stack: the authorizer is ready no sooner.
+    dependsOn: ['api', 'authorizer', 'function', ...(r.path === '/' ? [] : [resourceKey(r.path)])],
+    // Deleting its resource (or, at the root, the API) deletes the method.
+    deletedWith: r.path === '/' ? 'api' : resourceKey(r.path),
+    async read(ctx) {
+      const { app } = ctx;
+      const auth = ctx.get<AuthorizerRecord>('authorizer');
+      const where = target(ctx, r);
+      if (!where) return undefined;
+      const apigw = await app.aws.apigw();
+      const m = await orAbsent(apigw.send(new GetMethodCommand(where)));
+      if (!m) return undefined;
+      const changes: Change[] = [];
+      const scopes = routeScopes(app, r);
+      if (m.authorizationType !== 'COGNITO_USER_POOLS') changes.push({ field: 'authorizationType', from: m.authorizationType, to: 'COGNITO_USER_POOLS' });
+      if (auth && m.authorizerId !== auth.id) changes.push({ field: 'authorizerId', from: m.authorizerId, to: auth.id });
+      // No authorizer yet (a plan where it is still to be created): the method must point at the new one.
+      if (!auth) changes.push({ field: 'authorizerId', from: m.authorizerId, to: '(the new authorizer)' });
+      if (!scopesMatch(m.authorizationScopes ?? [], scopes)) changes.push({ field: 'authorizationScopes', from: m.authorizationScopes ?? [], to: scopes });
+      const i = m.methodIntegration;
+      if (!i || i.type !== 'AWS_PROXY' || i.httpMethod !== 'POST' || i.uri !== integrationUri(app)) {
+        changes.push({ field: 'integration', from: i ? `${i.type} ${i.httpMethod} ${i.uri}` : 'none', to: `AWS_PROXY POST ${integrationUri(app)}` });
+      }
+      return { record: { id, fingerprint: methodFingerprint(app, auth?.id ?? m.authorizerId ?? '', r) }, changes };
+    },
+    async create(ctx) {
+      const { app } = ctx;
+      const auth = ctx.get<AuthorizerRecord>('authorizer')!;
+      const where = target(ctx, r)!;
+      try {
+        await putMethod(app, where, auth, routeScopes(app, r));
+      } catch (e) {
+        // Left by a run that crashed before recording it: converge what is there.
+        if (errorName(e) !== 'ConflictException') throw e;
+        const live = await step.read(ctx, undefined);
+        if (live) return step.update!(ctx, live);
+      }
+      await putIntegration(app, where);
+      return { id, fingerprint: methodFingerprint(app, auth.id, r) };
+    },
+    async update(ctx, live) {
+      const { app } = ctx;
+      const auth = ctx.get<AuthorizerRecord>('authorizer')!;
+      const where = target(ctx, r)!;
+      const want = routeScopes(app, r);
+      const apigw = await app.aws.apigw();
+      const ops: PatchOperation[] = [];
+      for (const c of live.changes) {
+        if (c.field === 'authorizationType') ops.push({ op: 'replace', path: '/authorizationType', value: 'COGNITO_USER_POOLS' });
+        if (c.field === 'authorizerId') ops.push({ op: 'replace', path: '/authorizerId', value: auth.id });
+        if (c.field === 'authorizationScopes') {
+          const from = Array.isArray(c.from) ? (c.from as string[]) : [];
+          const to = c.to as string[];
+          for (const s of to) if (!from.includes(s)) ops.push({ op: 'add', path: '/authorizationScopes', value: s });
+          for (const s of from) if (!to.includes(s)) ops.push({ op: 'remove', path: '/authorizationScopes', value: s });
+        }
+      }
+      const record = { id, fingerprint: methodFingerprint(app, auth.id, r) };
+      if (ops.length) {
+        const out = await apigw.send(new UpdateMethodCommand({ ...where, patchOperations: ops }));
+        // UpdateMethod answers with the method: check that the scope edits came out as a list
+        // edit. If not (ministack applies add/remove on /authorizationScopes as a plain field,
+        // see test/EMULATOR.md), put the whole method again. The stage keeps serving its
+        // deployment until the deployment step redeploys it, so nothing is unprotected meanwhile.
+        if (out && live.changes.some((c) => c.field === 'authorizationScopes') && !scopesMatch(out.authorizationScopes, want)) {
+          ctx.note('the scopes did not come out as asked; putting the method again');
+          await ignoreNotFound(apigw.send(new DeleteMethodCommand(where)));
+          await putMethod(app, where, auth, want);
+          await putIntegration(app, where);
+          return record;
+        }
+      }
+      if (live.changes.some((c) => c.field === 'integration')) await putIntegration(app, where);
+      return record;
+    },
+    async delete(ctx) {
+      const where = target(ctx, r);
+      if (!where) return;
+      const apigw = await ctx.app.aws.apigw();
+      await ignoreNotFound(apigw.send(new DeleteMethodCommand(where)));
+    },
+  };
+  return step;
+}
+
+/** The tutorial's GET /. */
+export const methodStep = methodStepFor(DEFAULT_ROUTE);
+
+type Where = { restApiId: string; resourceId: string; httpMethod: string };
+
+async function putMethod(app: App, where: Where, auth: AuthorizerRecord, scopes: string[]): Promise<void> {
   const apigw = await app.aws.apigw();
-  await apigw.send(
-    new PutIntegrationCommand({
-      restApiId: api.id,
-      resourceId: api.rootResourceId,
-      httpMethod: 'GET',
-      type: 'AWS_PROXY',
-      integrationHttpMethod: 'POST',
-      uri: integrationUri(app),
-    }),
-  );
+  await apigw.send(new PutMethodCommand({ ...where, authorizationType: 'COGNITO_USER_POOLS', authorizerId: auth.id, authorizationScopes: scopes }));
+}
+
+async function putIntegration(app: App, where: Where): Promise<void> {
+  const apigw = await app.aws.apigw();
+  await apigw.send(new PutIntegrationCommand({ ...where, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: integrationUri(app) }));
 }
