@@ -5,6 +5,7 @@ import { createClients, resolveRegion, type AwsClients } from '../aws/clients.js
 import { explainAwsError } from './aws-errors.js';
 import type { GlobalArgs } from '../config/fields.js';
 import { resolveInputs, validateConnection, validateStack, type RawInputs } from '../config/resolve.js';
+import { routesOf } from '../config/routes.js';
 import type { Inputs } from '../config/schema.js';
 import type { EngineEvent, EngineOptions, StepRecord } from '../engine/types.js';
 import { StateError, UsageError } from '../errors.js';
@@ -166,8 +167,17 @@ export interface Outputs {
   /** The client_credentials client, when init --m2m-client made one. */
   m2mClientId?: string;
   scopes: string[];
+  /** Each protected route: its URL (a {param} shown as it is) and the scopes that let a token through. */
+  routes: RouteOutput[];
   username?: string;
   functionName: string;
+}
+
+export interface RouteOutput {
+  method: string;
+  path: string;
+  url?: string;
+  scopes: string[];
 }
 
 /** What a user needs next, from the recorded ids. With an endpoint: the emulator's URL shapes. */
@@ -179,8 +189,10 @@ export function outputsOf(state: State): Outputs {
   const e = state.endpoint?.replace(/\/+$/, '');
   const domain = prefix ? `${prefix}.auth.${state.region}.amazoncognito.com` : undefined;
   const base = e ?? (domain ? `https://${domain}` : undefined);
+  const invokeUrl = apiId ? (e ? `${e}/restapis/${apiId}/${stage}/_user_request_/` : `https://${apiId}.execute-api.${state.region}.amazonaws.com/${stage}/`) : undefined;
+  const full = (s: string) => `${state.inputs.resourceServerId}/${s}`;
   return {
-    invokeUrl: apiId ? (e ? `${e}/restapis/${apiId}/${stage}/_user_request_/` : `https://${apiId}.execute-api.${state.region}.amazonaws.com/${stage}/`) : undefined,
+    invokeUrl,
     restApiId: apiId,
     stage,
     userPoolId: r('userPool')?.id,
@@ -190,7 +202,8 @@ export function outputsOf(state: State): Outputs {
     tokenUrl: base && prefix ? `${base}/oauth2/token` : undefined,
     clientId: r('client')?.id,
     m2mClientId: r('m2mClient')?.id,
-    scopes: state.inputs.scopes.map((s) => `${state.inputs.resourceServerId}/${s.name}`),
+    scopes: state.inputs.scopes.map((s) => full(s.name)),
+    routes: routesOf(state.inputs).map((r) => ({ method: r.method, path: r.path, ...(invokeUrl ? { url: invokeUrl + r.path.slice(1) } : {}), scopes: r.scopes.map(full) })),
     username: r('user')?.id,
     functionName: r('function')?.id ?? `${state.stack}-lambda`,
   };
