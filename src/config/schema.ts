@@ -183,6 +183,8 @@ export const inputsSchema = z
     }
     const declared = new Set(v.scopes.map((s) => s.name));
     for (const [i, r] of (v.routes ?? []).entries()) {
+      // A route refused by its own rules (not METHOD /path=scopes) has nothing to look at here.
+      if (!Array.isArray(r?.scopes)) continue;
       const missing = r.scopes.filter((s) => !declared.has(s));
       if (missing.length) ctx.addIssue({ code: 'custom', path: ['routes', i], message: `${missing.map((s) => `"${s}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not declared by any --scope (declared: ${[...declared].join(', ')})` });
     }
