@@ -156,9 +156,20 @@ export const methodStep = methodStepFor(DEFAULT_ROUTE);
 
 type Where = { restApiId: string; resourceId: string; httpMethod: string };
 
+/**
+ * PutMethod. AWS answers ConflictException when the method exists: after a PutMethod whose answer
+ * was lost (the SDK sends it again), that is the method just put, and it is taken when it is what
+ * was asked for; anything else there is rethrown (create converges it).
+ */
 async function putMethod(app: App, where: Where, auth: AuthorizerRecord, scopes: string[]): Promise<void> {
   const apigw = await app.aws.apigw();
-  await apigw.send(new PutMethodCommand({ ...where, authorizationType: 'COGNITO_USER_POOLS', authorizerId: auth.id, authorizationScopes: scopes }));
+  try {
+    await apigw.send(new PutMethodCommand({ ...where, authorizationType: 'COGNITO_USER_POOLS', authorizerId: auth.id, authorizationScopes: scopes }));
+  } catch (e) {
+    if (errorName(e) !== 'ConflictException') throw e;
+    const m = await apigw.send(new GetMethodCommand(where));
+    if (m.authorizationType !== 'COGNITO_USER_POOLS' || m.authorizerId !== auth.id || !scopesMatch(m.authorizationScopes ?? [], scopes)) throw e;
+  }
 }
 
 async function putIntegration(app: App, where: Where): Promise<void> {

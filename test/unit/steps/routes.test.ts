@@ -2,10 +2,10 @@
 // permission (pinned here: the emulator does not check SourceArns), the statement ids, the
 // graph a stack's routes make, and the stacks made before routes reading exactly as before.
 import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
-import { CreateResourceCommand, GetMethodCommand, GetResourcesCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
+import { CreateResourceCommand, GetMethodCommand, GetResourcesCommand, PutIntegrationCommand, PutMethodCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { configDocument, resolveInputs, valueProblems } from '../../../src/config/resolve.js';
-import { resourcePaths, routesOf, sourceArnPart, statementId, type Route } from '../../../src/config/routes.js';
+import { resourcePaths, routesOf, statementId, type Route } from '../../../src/config/routes.js';
 import { UsageError } from '../../../src/errors.js';
 import { deployedFingerprint } from '../../../src/steps/deployment.js';
 import { STEPS, everyStepFor, retiredStep, stepsFor } from '../../../src/steps/index.js';
@@ -187,5 +187,22 @@ describe('the graph of a stack with routes', () => {
     apigwMock.on(GetResourcesCommand).resolves({ items: [{ id: 'root123', path: '/' }, { id: 'msg', path: '/messages' }, { id: 'idres', path: '/messages/{id}' }] });
     expect(await resourceStep('/messages/{id}').create(h.ctx)).toEqual({ id: 'idres', path: '/messages/{id}' });
     expect(apigwMock.commandCalls(CreateResourceCommand).map((c) => c.args[0].input)).toEqual([{ restApiId: API.id, parentId: 'msg', pathPart: '{id}' }]);
+  });
+});
+
+describe('a PutMethod whose answer was lost', () => {
+  it('the SDK sends it again and AWS answers ConflictException: the method there is taken when it is the one asked for', async () => {
+    const h = makeHarness({ inputs: { scopes: SCOPES, routes: ROUTES }, records: { api: API, authorizer: RECORDS.authorizer, function: RECORDS.function, 'resource:/messages': { id: 'm', path: '/messages' } } });
+    const conflict = Object.assign(new Error('Method already exists for this resource'), { name: 'ConflictException', $fault: 'client', $metadata: { httpStatusCode: 409 } });
+    apigwMock.on(PutMethodCommand).rejects(conflict).on(PutIntegrationCommand).resolves({});
+    apigwMock.on(GetMethodCommand).resolves({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth42', authorizationScopes: ['hello-world-api/write'] });
+    const step = methodStepFor({ method: 'POST', path: '/messages' });
+    await expect(step.create(h.ctx)).resolves.toMatchObject({ id: 'POST /messages' });
+    expect(apigwMock.commandCalls(PutIntegrationCommand)).toHaveLength(1);
+    // Another method there (other scopes) is not taken as it is: create converges it.
+    apigwMock.on(GetMethodCommand).resolves({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth42', authorizationScopes: ['hello-world-api/read'], methodIntegration: { type: 'AWS_PROXY', httpMethod: 'POST', uri: 'x' } });
+    apigwMock.on(UpdateMethodCommand).resolves({ authorizationScopes: ['hello-world-api/write'] });
+    await step.create(h.ctx);
+    expect(apigwMock.commandCalls(UpdateMethodCommand)).toHaveLength(1);
   });
 });
