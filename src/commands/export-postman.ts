@@ -28,6 +28,10 @@ export interface PostmanSettings {
   tokenUrl: string;
   clientId: string;
   scopes: string[];
+  /** The stack's own routes (--route): one request each, each asking for its scopes. Absent: the tutorial's GET /. */
+  routes?: { method: string; path: string; scopes: string[] }[];
+  /** The function is the user's (--code): a request expects 200, not "Hello World!". */
+  ownCode?: boolean;
 }
 
 /** A stable UUID-shaped id per stack and kind, so a re-export writes the same files. */
@@ -40,11 +44,11 @@ function stableId(s: PostmanSettings, kind: string): string {
  * The test script of a request: what `verify` checks for an access token with the scope, so
  * Postman's runner and newman report it (`newman run <collection> --env-var access_token=<token>`).
  */
-export function testScript(expect: { status: number; body: string }): string[] {
+export function testScript(expect: { status: number; body?: string }): string[] {
+  const status = [`pm.test('status is ${expect.status}', function () {`, `  pm.response.to.have.status(${expect.status});`, '});'];
+  if (expect.body === undefined) return status;
   return [
-    `pm.test('status is ${expect.status}', function () {`,
-    `  pm.response.to.have.status(${expect.status});`,
-    '});',
+    ...status,
     `pm.test(${JSON.stringify(`body is ${JSON.stringify(expect.body)}`)}, function () {`,
     // The Lambda answers with a JSON string; compare the decoded text, and show the raw body on failure.
     `  var text = pm.response.text();`,
@@ -58,7 +62,7 @@ export function testScript(expect: { status: number; body: string }): string[] {
  * The OAuth 2.0 auth of every request: step 9's settings, and `{{access_token}}` as the current
  * token, so a runner can pass one (`--env-var access_token=...`) and Postman's "Use Token" fills it.
  */
-function oauth2Auth(s: PostmanSettings) {
+function oauth2Auth(s: PostmanSettings, scope = '{{scope}}') {
   return {
     type: 'oauth2',
     oauth2: [
@@ -71,7 +75,7 @@ function oauth2Auth(s: PostmanSettings) {
       { key: 'accessTokenUrl', value: '{{access_token_url}}', type: 'string' },
       { key: 'clientId', value: '{{client_id}}', type: 'string' },
       { key: 'clientSecret', value: '{{client_secret}}', type: 'string' },
-      { key: 'scope', value: '{{scope}}', type: 'string' },
+      { key: 'scope', value: scope, type: 'string' },
       { key: 'client_authentication', value: 'header', type: 'string' },
       { key: 'addTokenTo', value: 'header', type: 'string' },
       { key: 'tokenName', value: `${s.stack} access token`, type: 'string' },
@@ -86,12 +90,26 @@ export interface PostmanRequest {
   name: string;
   method: string;
   url: string;
-  expect: { status: number; body: string };
+  expect: { status: number; body?: string };
+  /** The scopes its token asks for (default: the stack's, {{scope}}). */
+  scope?: string;
 }
 
-/** The requests of a stack: today GET / on the invoke URL (tutorial step 9). */
-export function requestsOf(_s: PostmanSettings): PostmanRequest[] {
-  return [{ key: 'item', name: 'GET / (Hello World)', method: 'GET', url: '{{invoke_url}}', expect: { status: 200, body: 'Hello World!' } }];
+/**
+ * The requests of a stack: GET / on the invoke URL (tutorial step 9), or one per route (--route),
+ * each asking for the route's scopes; a {param} becomes a Postman path variable (:param).
+ */
+export function requestsOf(s: PostmanSettings): PostmanRequest[] {
+  const expect = s.ownCode ? { status: 200 } : { status: 200, body: 'Hello World!' };
+  if (!s.routes) return [{ key: 'item', name: 'GET / (Hello World)', method: 'GET', url: '{{invoke_url}}', expect }];
+  return s.routes.map((r) => ({
+    key: `route ${r.method} ${r.path}`,
+    name: `${r.method} ${r.path} (${r.scopes.map((x) => x.slice(x.lastIndexOf('/') + 1)).join(' or ')})`,
+    method: r.method === 'ANY' ? 'GET' : r.method,
+    url: `{{invoke_url}}${r.path.slice(1).replace(/\{([^}+]+)\+?\}/g, ':$1')}`,
+    expect,
+    scope: r.scopes.join(' '),
+  }));
 }
 
 /** The collection, built and serialized by Postman's own library (postman-collection). No secret in it. */
@@ -113,13 +131,13 @@ export async function buildCollection(s: PostmanSettings): Promise<Record<string
       id: stableId(s, 'collection'),
       name: `${s.stack}: Cognito custom scope (cognito-scope-setup)`,
       schema: COLLECTION_SCHEMA,
-      description: `GET / on the ${s.stack} API with an OAuth 2.0 access token carrying ${s.scopes.join(' ')}. Import the environment file too: it holds client_secret. Authorization tab: Get New Access Token, sign in, Use Token, Send. From a terminal: newman run <this file> --env-var access_token="$(npx cognito-scope-setup token --stack ${s.stack})".`,
+      description: `${s.routes ? s.routes.map((r) => `${r.method} ${r.path}`).join(', ') : 'GET /'} on the ${s.stack} API with an OAuth 2.0 access token carrying ${s.routes ? 'the scopes of each route' : s.scopes.join(' ')}. Import the environment file too: it holds client_secret. Authorization tab: Get New Access Token, sign in, Use Token, Send. From a terminal: newman run <this file> --env-var access_token="$(npx cognito-scope-setup token --stack ${s.stack})".`,
     } as never,
     variable: variables.map(([key, value]) => ({ key, value, type: 'string' })),
     item: requests.map((r) => ({
       id: stableId(s, r.key),
       name: r.name,
-      request: { method: r.method, url: r.url, auth: oauth2Auth(s) },
+      request: { method: r.method, url: r.url, auth: oauth2Auth(s, r.scope) },
       event: [{ id: stableId(s, `${r.key}-test`), listen: 'test', script: { id: stableId(s, `${r.key}-test-script`), type: 'text/javascript', exec: testScript(r.expect) } }],
     })),
   } as never);
@@ -166,6 +184,8 @@ export const handler: Handler<ExportPostmanOpts> = async (ctx) => {
     tokenUrl: out.tokenUrl!,
     clientId: out.clientId!,
     scopes: out.scopes,
+    ...(stack.recorded.inputs.routes ? { routes: out.routes } : {}),
+    ...(stack.recorded.inputs.code ? { ownCode: true } : {}),
   };
   if (!stack.recorded.inputs.callbackUrls.includes(TUTORIAL_CALLBACK)) {
     io.stderr.write(`warning: the app client does not list ${TUTORIAL_CALLBACK}, Postman's callback for "Authorize using browser"; add it with init --callback-url ${TUTORIAL_CALLBACK} (keep your other --callback-url values).\n`);
@@ -183,7 +203,7 @@ export const handler: Handler<ExportPostmanOpts> = async (ctx) => {
       ? `The environment file holds the client secret (mode 0600): import it into Postman, do not commit it.\n`
       : `The environment's client_secret is empty (--no-secret): paste the secret into Postman, or export again without --no-secret.\n`,
   );
-  io.stderr.write('In Postman: import both files, select the environment, open "GET / (Hello World)", Authorization tab: Get New Access Token, sign in, Use Token, Send.\n');
+  io.stderr.write(`In Postman: import both files, select the environment, open "${requestsOf(settings)[0]!.name}", Authorization tab: Get New Access Token, sign in, Use Token, Send.\n`);
   return { exit: EXIT.OK, json: { stack: stack.stack, collection: collectionFile, environment: environmentFile, secretIncluded: Boolean(secret) }, text: `${collectionFile}\n${environmentFile}\n` };
 };
 

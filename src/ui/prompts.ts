@@ -22,6 +22,7 @@ import {
 } from '../config/schema.js';
 import { callbackUrlListProblems } from '../config/callback-url.js';
 import { colorsFor, isTty, type Io } from './output.js';
+import { askRoutes } from './prompt-routes.js';
 
 export interface Choice<T> {
   name: string;
@@ -93,7 +94,7 @@ export function check(schema: z.ZodType, label: string): (v: string) => true | s
   };
 }
 
-const splitList = (v: string) => v.split(/[\s,]+/).filter(Boolean);
+export const splitList = (v: string) => v.split(/[\s,]+/).filter(Boolean);
 
 export function checkCallbackUrls(v: string): true | string {
   const urls = splitList(v);
@@ -114,6 +115,8 @@ export interface WizardOptions {
   domainDefault: string;
   /** User mode already decided by a flag (--invite, --no-user) or the config file. */
   userMode?: RawInputs['userMode'];
+  /** The scope names a flag, the config file or the state file declared (when `has('scopes')`). */
+  scopeNames?: string[];
 }
 
 export interface WizardResult {
@@ -121,7 +124,7 @@ export interface WizardResult {
   region?: string;
 }
 
-function explainer(io: Io) {
+export function explainer(io: Io) {
   const c = colorsFor(io);
   return (line: string) => io.stderr.write(`${c.dim(`  ${line}`)}\n`);
 }
@@ -205,6 +208,11 @@ export async function runWizard(w: WizardOptions): Promise<WizardResult> {
       if (scopes.length >= 49 || !(await p.confirm({ message: 'Add another scope?', default: false }))) break;
     }
     answers.scopes = scopes;
+  }
+  if (!has('routes')) {
+    const declared = answers.scopes?.map((x) => (typeof x === 'string' ? x : x.name)) ?? w.scopeNames ?? [DEFAULT_SCOPE.name];
+    const routes = await askRoutes(io, p, declared);
+    if (routes) answers.routes = routes;
   }
   if (!has('callbackUrls')) {
     say("Where Cognito sends the browser after sign-in; the default is Postman's.");

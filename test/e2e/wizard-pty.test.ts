@@ -84,6 +84,7 @@ describe('init with no flags, in a terminal', () => {
       ['\\? Scope 2 name', ENTER],
       ['\\? Description of write\\.helloworld\\.message', `Write the message${ENTER}`],
       ['\\? Add another scope', ENTER],
+      ['\\? Protect routes of your own instead of GET /\\?', ENTER],
       ['\\? Callback URLs', `http://example.com/cb${ENTER}`],
       ['uses http on a host that is not loopback', `${CTRL_U}${ENTER}`],
       // Backspace on an empty line keeps the default (inquirer's own input would erase it).

@@ -140,3 +140,28 @@ describe('export postman command', () => {
     await expect(runExportPostman({ state: join(dir, 'none.json'), secret: false }, captureIo())).rejects.toMatchObject({ code: 'NO_STATE' });
   });
 });
+
+describe('Postman export of a stack with routes', () => {
+  it('makes one request per route, each with its method, URL (a {param} as a path variable) and its scopes', async () => {
+    const RS = 'hello-world-api';
+    const routes = [
+      { method: 'GET', path: '/messages', scopes: [`${RS}/read`] },
+      { method: 'POST', path: '/messages', scopes: [`${RS}/write`] },
+      { method: 'DELETE', path: '/messages/{id}', scopes: [`${RS}/write`, `${RS}/admin`] },
+    ];
+    const json = await buildCollection({ ...SETTINGS, routes, ownCode: true });
+    const collection = new Collection(json as never);
+    const items = collection.items.all() as unknown as InstanceType<typeof pm.Item>[];
+    expect(items.map((i) => [i.name, i.request.method, i.request.url.toString()])).toEqual([
+      ['GET /messages (read)', 'GET', '{{invoke_url}}messages'],
+      ['POST /messages (write)', 'POST', '{{invoke_url}}messages'],
+      ['DELETE /messages/{id} (write or admin)', 'DELETE', '{{invoke_url}}messages/:id'],
+    ]);
+    const scopes = items.map((i) => (i.getAuth().parameters().toObject(false, true) as Record<string, unknown>).scope);
+    expect(scopes).toEqual([`${RS}/read`, `${RS}/write`, `${RS}/write ${RS}/admin`]);
+    // Own code: each request tests the status only.
+    expect(JSON.stringify(json)).not.toContain('Hello World!');
+    // Stable: the same routes give the same file.
+    expect(await buildCollection({ ...SETTINGS, routes, ownCode: true })).toEqual(json);
+  });
+});

@@ -81,6 +81,7 @@ const ALL_DEFAULTS: [RegExp, Answer][] = [
   [/^Scope name$/, undefined],
   [/^Description of read.helloworld.message$/, undefined],
   [/^Add another scope\?$/, undefined],
+  [/^Protect routes of your own instead of GET \/\?$/, undefined],
   [/^Callback URLs/, undefined],
   [/^Domain prefix$/, undefined],
   [/^User name$/, undefined],
@@ -94,6 +95,50 @@ afterEach(() => {
 });
 
 describe('the wizard (scripted answers)', () => {
+  it('adds routes until done, each checked like --route, its scopes among those declared', async () => {
+    const p = scripted([
+      ...ALL_DEFAULTS.slice(0, 5),
+      [/^Scope name$/, 'read'],
+      [/^Description of read$/, undefined],
+      [/^Add another scope\?$/, true],
+      [/^Scope 2 name$/, 'write'],
+      [/^Description of write$/, undefined],
+      [/^Add another scope\?$/, false],
+      [/^Protect routes of your own instead of GET \/\?$/, true],
+      [/^Route \(METHOD \/path\)$/, 'FETCH /x'],
+      [/^Route \(METHOD \/path\)$/, 'GET messages'],
+      [/^Route \(METHOD \/path\)$/, undefined],
+      [/^Scopes for GET \/messages/, 'admin'],
+      [/^Scopes for GET \/messages/, undefined],
+      [/^Add another route\?$/, true],
+      [/^Route 2 \(METHOD \/path\)$/, 'get /messages'],
+      [/^Route 2 \(METHOD \/path\)$/, 'delete /messages/{id}'],
+      [/^Scopes for DELETE \/messages\/\{id\}/, 'write, read'],
+      [/^Add another route\?$/, false],
+      ...ALL_DEFAULTS.slice(9),
+    ]);
+    const g = await gatherInputs({ state: stateFile() }, fakeIo().io, {}, async () => p.api);
+    expect(p.left).toEqual([]);
+    expect(p.errors).toEqual([
+      'The method must be one of GET, POST, PUT, PATCH, DELETE, ANY',
+      'The path must start with /',
+      'Not a declared scope: admin (declared: read, write)',
+      'The route GET /messages is given twice',
+    ]);
+    expect(g.inputs.routes).toEqual([
+      { method: 'GET', path: '/messages', scopes: ['read'] },
+      { method: 'DELETE', path: '/messages/{id}', scopes: ['write', 'read'] },
+    ]);
+  });
+
+  it('asks no route question when --route (or the config file, or the state) gave routes', async () => {
+    const p = scripted([...ALL_DEFAULTS.slice(0, 8), ...ALL_DEFAULTS.slice(9)]);
+    const g = await gatherInputs({ state: stateFile() }, fakeIo().io, { routes: ['GET /m=read.helloworld.message'] }, async () => p.api);
+    expect(p.left).toEqual([]);
+    expect(p.asked.some((m) => /route/i.test(m))).toBe(false);
+    expect(g.inputs.routes).toEqual([{ method: 'GET', path: '/m', scopes: ['read.helloworld.message'] }]);
+  });
+
   it('asks the tutorial questions in order; Enter everywhere gives the tutorial stack', async () => {
     process.env.AWS_REGION = 'eu-west-2';
     const p = scripted([...ALL_DEFAULTS]);
@@ -139,6 +184,7 @@ describe('the wizard (scripted answers)', () => {
       [/^Scope 3 name$/, 'admin'],
       [/^Description of admin$/, undefined],
       [/^Add another scope\?$/, false],
+      [/^Protect routes of your own instead of GET \/\?$/, undefined],
       [/^Callback URLs/, 'https://app.example.com/cb http://localhost:3000/cb'],
       [/^Domain prefix$/, 'demo-login'],
       [/^User name$/, 'alice'],
@@ -187,6 +233,7 @@ describe('the wizard (scripted answers)', () => {
       [/^Scope 2 name$/, 'w'],
       [/^Description of w$/, undefined],
       [/^Add another scope\?$/, false],
+      [/^Protect routes of your own instead of GET \/\?$/, undefined],
       [/^Callback URLs/, 'https://ok.example.com http://example.com/cb'],
       [/^Callback URLs/, 'https://ok.example.com/#frag'],
       [/^Callback URLs/, undefined],
@@ -229,6 +276,7 @@ describe('the wizard (scripted answers)', () => {
   it('asks only what no flag, config file or state gave', async () => {
     const p = scripted([
       [/^Resource server identifier$/, undefined],
+      [/^Protect routes of your own instead of GET \/\?$/, undefined],
       [/^Domain prefix$/, undefined],
       [/^User name$/, undefined],
     ]);
@@ -244,7 +292,7 @@ describe('the wizard (scripted answers)', () => {
   });
 
   it('--no-user asks no user question; --invite needs the e-mail', async () => {
-    const rest = ALL_DEFAULTS.slice(2, 10);
+    const rest = ALL_DEFAULTS.slice(2, 11);
     const none = scripted([[/^Stack name$/, undefined], ...rest]);
     const a = await gatherInputs({ state: stateFile(), region: 'us-east-1' }, fakeIo().io, { userMode: 'none' }, async () => none.api);
     expect(none.asked.some((m) => /User name|E-mail/.test(m))).toBe(false);
@@ -252,7 +300,7 @@ describe('the wizard (scripted answers)', () => {
 
     const inv = scripted([
       [/^Stack name$/, undefined],
-      ...ALL_DEFAULTS.slice(2, 10),
+      ...ALL_DEFAULTS.slice(2, 11),
       [/^User name$/, undefined],
       [/^E-mail address \(the invitation goes there\)$/, ''],
       [/^E-mail address \(the invitation goes there\)$/, 'bob@example.com'],
