@@ -251,3 +251,35 @@ describe.each(cases)('export cloudformation: $name', ({ suffix, flags, m2m }) =>
     writeFileSync(stateFile, saved, { mode: 0o600 });
   });
 });
+
+describe('export cloudformation: a stack with two routes', () => {
+  const stack = `e2e-cfn-rt-${id}`;
+  let env: Record<string, string>;
+
+  afterAll(async () => {
+    const d = await runCli(['destroy', '--yes', '--json', '--stack', stack], { env });
+    expect(d.code, d.stderr).toBe(0);
+  });
+
+  it('has a resource per path, a method and a least-privilege permission per route, and passes cfn-lint', async () => {
+    env = emulatorEnv(tempStateDir());
+    const routes = ['--scope', 'read', '--scope', 'write', '--route', 'GET /messages=read', '--route', 'POST /messages/{id}=write'];
+    const r = await runCli(['init', '--yes', '--json', '--endpoint-url', endpoint, '--stack', stack, '--no-user', ...routes], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const out = join(mkdtempSync(join(tmpdir(), 'css-cfn-')), 'template.yaml');
+    const e = await runCli(['export', 'cloudformation', '--stack', stack, '--out', out, '--json'], { env });
+    expect(e.code, e.stderr).toBe(0);
+    const lint = cfnLint(out);
+    expect(lint.out).toBe('');
+    expect(lint.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text.match(/Type: "AWS::ApiGateway::Resource"/g)).toHaveLength(2);
+    expect(text.match(/Type: "AWS::ApiGateway::Method"/g)).toHaveLength(2);
+    expect(text.match(/Type: "AWS::Lambda::Permission"/g)).toHaveLength(2);
+    expect(text).toContain('PathPart: "{id}"');
+    expect(text).toContain('}/*/GET/messages"');
+    expect(text).toContain('}/*/POST/messages/*"');
+    expect(text).toMatch(/AuthorizationScopes:\n\s+- .*\/write"/);
+    expect(text).toMatch(/AuthorizationScopes:\n\s+- .*\/read"/);
+  });
+});
