@@ -41,7 +41,7 @@ const apigwErr = (status: number, type: string) => ({ status, headers: { 'conten
 describe('per-operation retry policy', () => {
   it('lists every non-idempotent create of the stack, and only those', () => {
     expect(Object.keys(RETRY_POLICIES).filter((k) => !RETRY_POLICIES[k]!.idempotent).sort()).toEqual([
-      'APIGateway.CreateAuthorizer', 'APIGateway.CreateDeployment', 'APIGateway.CreateRestApi',
+      'APIGateway.CreateAuthorizer', 'APIGateway.CreateDeployment', 'APIGateway.CreateResource', 'APIGateway.CreateRestApi',
       'CognitoIdentityProvider.AdminCreateUser', 'CognitoIdentityProvider.CreateResourceServer', 'CognitoIdentityProvider.CreateUserPool',
       'CognitoIdentityProvider.CreateUserPoolClient', 'CognitoIdentityProvider.CreateUserPoolDomain',
       'IAM.CreateRole', 'Lambda.AddPermission', 'Lambda.CreateFunction',
