@@ -104,9 +104,7 @@ export async function gatherInputs<O extends StackArgs>(
       if (!askedStack) printIntro(io);
       const { resolveRegion } = await import('../aws/clients.js');
       const regionDefault = has('region') ? undefined : await resolveRegion(undefined, o.profile);
-      const given = flags.scopes ?? config?.scopes ?? rec?.scopes;
-      const scopeNames = given?.map((x) => (typeof x === 'string' ? x.split('=')[0]! : x.name));
-      const r = await runWizard({ io, prompts: ask, stack: local.stack, has, regionDefault, domainDefault: domainDefault!, userMode, scopeNames });
+      const r = await runWizard({ io, prompts: ask, stack: local.stack, has, regionDefault, domainDefault: domainDefault!, userMode });
       answers = r.answers;
       if (r.region) g.region = r.region;
     }

@@ -115,8 +115,6 @@ export interface WizardOptions {
   domainDefault: string;
   /** User mode already decided by a flag (--invite, --no-user) or the config file. */
   userMode?: RawInputs['userMode'];
-  /** The scope names a flag, the config file or the state file declared (when `has('scopes')`). */
-  scopeNames?: string[];
 }
 
 export interface WizardResult {
@@ -209,9 +207,10 @@ export async function runWizard(w: WizardOptions): Promise<WizardResult> {
     }
     answers.scopes = scopes;
   }
-  if (!has('routes')) {
-    const declared = answers.scopes?.map((x) => (typeof x === 'string' ? x : x.name)) ?? w.scopeNames ?? [DEFAULT_SCOPE.name];
-    const routes = await askRoutes(io, p, declared);
+  // The routes belong with the scopes: asked right after them, and only then (a run whose scopes
+  // a flag, the config file or the state set asks nothing new; --route is there for it).
+  if (answers.scopes && !has('routes')) {
+    const routes = await askRoutes(io, p, answers.scopes.map((x) => (typeof x === 'string' ? x : x.name)));
     if (routes) answers.routes = routes;
   }
   if (!has('callbackUrls')) {

@@ -131,12 +131,17 @@ describe('the wizard (scripted answers)', () => {
     ]);
   });
 
-  it('asks no route question when --route (or the config file, or the state) gave routes', async () => {
+  it('asks no route question when --route gave routes, nor when --scope (or the config file, or the state) gave the scopes', async () => {
     const p = scripted([...ALL_DEFAULTS.slice(0, 8), ...ALL_DEFAULTS.slice(9)]);
     const g = await gatherInputs({ state: stateFile() }, fakeIo().io, { routes: ['GET /m=read.helloworld.message'] }, async () => p.api);
     expect(p.left).toEqual([]);
     expect(p.asked.some((m) => /route/i.test(m))).toBe(false);
     expect(g.inputs.routes).toEqual([{ method: 'GET', path: '/m', scopes: ['read.helloworld.message'] }]);
+    const q = scripted([...ALL_DEFAULTS.slice(0, 5), ...ALL_DEFAULTS.slice(9)]);
+    const h = await gatherInputs({ state: stateFile() }, fakeIo().io, { scopes: ['read'] }, async () => q.api);
+    expect(q.left).toEqual([]);
+    expect(q.asked.some((m) => /route/i.test(m))).toBe(false);
+    expect(h.inputs.routes).toBeUndefined();
   });
 
   it('asks the tutorial questions in order; Enter everywhere gives the tutorial stack', async () => {
@@ -276,7 +281,6 @@ describe('the wizard (scripted answers)', () => {
   it('asks only what no flag, config file or state gave', async () => {
     const p = scripted([
       [/^Resource server identifier$/, undefined],
-      [/^Protect routes of your own instead of GET \/\?$/, undefined],
       [/^Domain prefix$/, undefined],
       [/^User name$/, undefined],
     ]);
