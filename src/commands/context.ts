@@ -167,8 +167,8 @@ export interface Outputs {
   /** The client_credentials client, when init --m2m-client made one. */
   m2mClientId?: string;
   scopes: string[];
-  /** Each protected route: its URL (a {param} shown as it is) and the scopes that let a token through. */
-  routes: RouteOutput[];
+  /** A stack with --route: each route, its URL (a {param} shown as it is) and the scopes that let a token through. */
+  routes?: RouteOutput[];
   username?: string;
   functionName: string;
 }
@@ -203,7 +203,8 @@ export function outputsOf(state: State): Outputs {
     clientId: r('client')?.id,
     m2mClientId: r('m2mClient')?.id,
     scopes: state.inputs.scopes.map((s) => full(s.name)),
-    routes: routesOf(state.inputs).map((r) => ({ method: r.method, path: r.path, ...(invokeUrl ? { url: invokeUrl + r.path.slice(1) } : {}), scopes: r.scopes.map(full) })),
+    // Only for a stack with routes of its own: the tutorial stack's outputs stay as they were.
+    ...(state.inputs.routes ? { routes: routesOf(state.inputs).map((r) => ({ method: r.method, path: r.path, ...(invokeUrl ? { url: invokeUrl + r.path.slice(1) } : {}), scopes: r.scopes.map(full) })) } : {}),
     username: r('user')?.id,
     functionName: r('function')?.id ?? `${state.stack}-lambda`,
   };

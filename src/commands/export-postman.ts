@@ -184,7 +184,7 @@ export const handler: Handler<ExportPostmanOpts> = async (ctx) => {
     tokenUrl: out.tokenUrl!,
     clientId: out.clientId!,
     scopes: out.scopes,
-    ...(stack.recorded.inputs.routes ? { routes: out.routes } : {}),
+    ...(out.routes ? { routes: out.routes } : {}),
     ...(stack.recorded.inputs.code ? { ownCode: true } : {}),
   };
   if (!stack.recorded.inputs.callbackUrls.includes(TUTORIAL_CALLBACK)) {

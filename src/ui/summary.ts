@@ -49,13 +49,14 @@ export function renderSummary(state: State, out: Outputs, stateFile: string, o: 
       ['State file', stateFile],
     ]),
   );
-  if (state.inputs.routes) {
+  if (out.routes) {
     // Scopes shown without the resource server prefix; API Gateway lets a token through that carries any one of them.
     const prefix = `${state.inputs.resourceServerId}/`;
-    const wm = Math.max(...out.routes.map((r) => r.method.length));
-    const wu = Math.max(...out.routes.map((r) => (r.url ?? r.path).length));
+    const routes = out.routes;
+    const wm = Math.max(...routes.map((r) => r.method.length));
+    const wu = Math.max(...routes.map((r) => (r.url ?? r.path).length));
     lines.push('', c.bold('Routes') + ' (a token with any one of its scopes gets through):');
-    for (const r of out.routes) lines.push(`  ${r.method.padEnd(wm)}  ${(r.url ?? r.path).padEnd(wu)}  ${r.scopes.map((x) => (x.startsWith(prefix) ? x.slice(prefix.length) : x)).join(', ')}`);
+    for (const r of routes) lines.push(`  ${r.method.padEnd(wm)}  ${(r.url ?? r.path).padEnd(wu)}  ${r.scopes.map((x) => (x.startsWith(prefix) ? x.slice(prefix.length) : x)).join(', ')}`);
   }
   if (!user && out.clientId) {
     lines.push('', c.bold('No user') + `: the stack has no user, so nobody can sign in to the hosted UI yet. Add one with:`, `  ${run('init', '--username', '<name>')}`);
