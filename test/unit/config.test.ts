@@ -158,7 +158,7 @@ describe('--config file', () => {
   it('reports every problem of the file at once: unknown keys, wrong types and broken rules together', () => {
     const f = file('many.json', JSON.stringify({ stag: 'x', runtime: 5, scopes: [{ name: 'ok' }, { nam: 'a' }, 'b/c'], callbackUrls: ['https://a.example.com', 7], stage: 'a b', m2mClient: 'yes' }));
     expect(problems(() => loadConfigFile(f))).toEqual([
-      `--config ${f}: unknown key "stag" (did you mean "stage"?); the keys are ${['stack', 'region', 'runtime', 'endpointType', 'stage', 'domainPrefix', 'resourceServerId', 'scopes', 'callbackUrls', 'username', 'email', 'userMode', 'loopbackPort', 'tier', 'logRetentionDays', 'm2mClient'].join(', ')}`,
+      `--config ${f}: unknown key "stag" (did you mean "stage"?); the keys are ${['stack', 'region', 'runtime', 'endpointType', 'stage', 'domainPrefix', 'resourceServerId', 'scopes', 'routes', 'code', 'handler', 'callbackUrls', 'username', 'email', 'userMode', 'loopbackPort', 'tier', 'logRetentionDays', 'm2mClient'].join(', ')}`,
       `--config ${f}: runtime 5: must be a string`,
       `--config ${f}: scopes[1]: unknown key "nam" (did you mean "name"?); the keys are name, description`,
       `--config ${f}: scopes[1].name: is missing: each scope needs a "name" ("description" is optional)`,
@@ -177,5 +177,28 @@ describe('--config file', () => {
     const pw = problems(() => loadConfigFile(file('p.json', '{"password": "Secret-123"}'))).join();
     expect(pw).toMatch(/password never goes in a config file/);
     expect(pw).not.toContain('Secret-123');
+  });
+});
+
+describe('--config file routes', () => {
+  it('takes routes as objects or strings; a broken one is named by its key path', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadConfigFile } = await import('../../src/config/config-file.js');
+    const f = join(mkdtempSync(join(tmpdir(), 'css-config-routes-')), 'c.json');
+    writeFileSync(f, JSON.stringify({ scopes: ['read'], routes: [{ method: 'get', path: '/m', scopes: ['read'] }, 'POST /m=read'] }));
+    expect(loadConfigFile(f).routes).toEqual([{ method: 'get', path: '/m', scopes: ['read'] }, 'POST /m=read']);
+    writeFileSync(f, JSON.stringify({ routes: [{ method: 'GET', path: '/m', scope: ['read'] }, { method: 'GET', path: 'm', scopes: ['read'] }] }));
+    let problems: string[] = [];
+    try {
+      loadConfigFile(f);
+    } catch (e) {
+      problems = (e as { problems: string[] }).problems;
+    }
+    expect(problems).toEqual([
+      `--config ${f}: routes[0]: unknown key "scope" (did you mean "scopes"?); the keys are method, path, scopes`,
+      `--config ${f}: routes[0].scopes: is missing: each route needs "method", "path" and "scopes"`,
+    ]);
   });
 });
