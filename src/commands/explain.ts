@@ -5,7 +5,7 @@
 import { NotOwned, ReplaceNeeded } from '../engine/errors.js';
 import { CliError, ConflictError, StateError, UsageError } from '../errors.js';
 import { BadS3Url, Locked, LockChanged, MoveRefused, StateConflict, StateFault, StateInvalid, StateIo, StatePathUnusable, StateS3Failed, type LocationInput } from '../state/errors.js';
-import { DeletionProtected, DomainTaken, LambdaNotReady, PasswordNeeded } from '../steps/errors.js';
+import { CodeUnusable, DeletionProtected, DomainTaken, LambdaNotReady, PasswordNeeded } from '../steps/errors.js';
 import { explainAwsError, type AwsContext } from './aws-errors.js';
 
 /** Explain a typed error of the engine, a step or the state; with `aws`, AWS SDK errors too. Anything else is returned as it is. */
@@ -25,6 +25,8 @@ function explainEngine(e: unknown): CliError | undefined {
 }
 
 function explainStep(e: unknown): CliError | undefined {
+  // Found before any request (the input pipeline reads the code): a usage error naming the flag.
+  if (e instanceof CodeUnusable) return new UsageError([e.problem === 'handler-missing' ? `--handler ${JSON.stringify(e.handler)}: ${e.detail}` : `--code ${JSON.stringify(e.path)}: ${e.detail}`]);
   if (e instanceof DomainTaken) return new CliError(e.code, e.message, 'Pick another one with --domain-prefix, then run init again.', 1, { cause: e.cause ?? e });
   if (e instanceof PasswordNeeded) return new CliError(e.code, e.message, 'Pass it with --password-stdin or COGNITO_SCOPE_SETUP_PASSWORD, or use --invite or --no-user.', 2, { cause: e });
   if (e instanceof LambdaNotReady) {

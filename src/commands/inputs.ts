@@ -122,7 +122,13 @@ export async function gatherInputs<O extends StackArgs>(
     io.stderr.write(`warning: ${PASSWORD_ENV} is set but not used: ${flags.userMode === 'none' ? '--no-user creates no user' : '--invite lets Cognito e-mail a temporary password'}.\n`);
   }
   // --code: read, zipped and checked (exists, 50 MB, the handler's file in it) before any request.
-  if (inputs.code) (await import('../steps/lambda-code.js')).userCode(inputs.code, inputs.runtime, inputs.handler);
+  if (inputs.code) {
+    try {
+      (await import('../steps/lambda-code.js')).userCode(inputs.code, inputs.runtime, inputs.handler);
+    } catch (e) {
+      throw (await import('./explain.js')).explain(e);
+    }
+  }
   // A generated prefix recorded in the state file stays a generated one unless a flag or the file sets it.
   if (local.recorded && !flags.domainPrefix && !config?.domainPrefix) inputs.domainPrefixGenerated = local.recorded.domainPrefixGenerated;
   return { g, local, config, inputs, prompts };

@@ -53,3 +53,19 @@ export class DeletionProtected extends EngineError {
     this.name = 'DeletionProtected';
   }
 }
+
+/** The user's own function code cannot be used: unreadable, empty, over Lambda's limits, or without the handler's file. */
+export class CodeUnusable extends EngineError {
+  constructor(
+    /** The path as given. */
+    readonly path: string,
+    readonly problem: 'unreadable' | 'empty' | 'zip-too-large' | 'unzipped-too-large' | 'handler-missing',
+    /** What was wrong, in words (no flag). */
+    readonly detail: string,
+    /** With 'handler-missing': the handler whose file is not in the code. */
+    readonly handler?: string,
+  ) {
+    super('CODE_UNUSABLE', problem === 'handler-missing' ? `handler ${handler}: ${detail}` : `code ${path}: ${detail}`);
+    this.name = 'CodeUnusable';
+  }
+}

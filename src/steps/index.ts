@@ -46,7 +46,7 @@ const ROUTE_KEYS = new Set(['permission', 'method', 'deployment']);
 
 /**
  * This run's graph: every step these inputs call for (no user when userMode is 'none', the M2M client
- * only when asked; with --route, each route's resources, method and permission in place of GET /'s).
+ * only when asked; with routes of their own, each route's resources, method and permission in place of GET /'s).
  */
 export function stepsFor(inputs: Pick<Inputs, 'userMode' | 'm2mClient'> & Partial<Pick<Inputs, 'routes'>>): AnyStep<App>[] {
   const base = STEPS.filter((s) => (s.key === 'user' ? inputs.userMode !== 'none' : s.key === 'm2mClient' ? inputs.m2mClient === true : true));

@@ -1,11 +1,11 @@
-// The function's code: the tutorial's "Hello World" handler, or the user's own (--code: a
+// The function's code: the tutorial's "Hello World" handler, or the user's own (inputs.code: a
 // directory or a single file zipped in memory, or a .zip as it is). Zipped deterministically (sorted
 // names, one fixed time stamp), so the code hash only changes when the code does.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { unzipSync, zipSync, strToU8 } from 'fflate';
-import { UsageError } from '../errors.js';
+import { CodeUnusable } from './errors.js';
 
 export const PYTHON_HANDLER = `import json
 
@@ -63,15 +63,15 @@ function handlerFiles(runtime: string, handler: string): string[] {
   return ['.js', '.mjs', '.cjs'].map((x) => `${module}${x}`);
 }
 
-function walk(dir: string, prefix: string, out: Record<string, Uint8Array>, total: { bytes: number }, flag: string): void {
+function walk(dir: string, prefix: string, out: Record<string, Uint8Array>, total: { bytes: number }, path: string): void {
   for (const name of readdirSync(dir).sort()) {
     if (SKIPPED.has(name)) continue;
     const full = join(dir, name);
     const st = statSync(full);
-    if (st.isDirectory()) walk(full, `${prefix}${name}/`, out, total, flag);
+    if (st.isDirectory()) walk(full, `${prefix}${name}/`, out, total, path);
     else if (st.isFile()) {
       total.bytes += st.size;
-      if (total.bytes > MAX_UNZIPPED_BYTES) throw new UsageError([`${flag}: more than 250 MB unzipped (Lambda's limit for a function's code)`]);
+      if (total.bytes > MAX_UNZIPPED_BYTES) throw new CodeUnusable(path, 'unzipped-too-large', "more than 250 MB unzipped (Lambda's limit for a function's code)");
       out[`${prefix}${name}`] = readFileSync(full);
     }
   }
@@ -80,12 +80,11 @@ function walk(dir: string, prefix: string, out: Record<string, Uint8Array>, tota
 const cache = new Map<string, LambdaCode>();
 
 /**
- * The user's code (--code) zipped or read, with its handler, checked before any request: the path
+ * The user's code (inputs.code) zipped or read, with its handler, checked before any request: the path
  * exists, the zip is at most 50 MB, and the handler's file is in it. Cached per path and handler
  * for the run (the function's read, create and update all ask).
  */
 export function userCode(path: string, runtime: string, handler = defaultHandler(runtime)): LambdaCode {
-  const flag = `--code ${JSON.stringify(path)}`;
   const full = resolve(path);
   const key = `${full}\n${runtime}\n${handler}`;
   const hit = cache.get(key);
@@ -94,39 +93,39 @@ export function userCode(path: string, runtime: string, handler = defaultHandler
   try {
     st = statSync(full);
   } catch (e) {
-    throw new UsageError([`${flag}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); give a directory, a .zip or a single source file`]);
+    throw new CodeUnusable(path, 'unreadable', `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); give a directory, a .zip or a single source file`);
   }
   let zip: Uint8Array;
   let names: string[];
   try {
     if (st.isFile() && full.toLowerCase().endsWith('.zip')) {
-      if (st.size > MAX_ZIP_BYTES) throw new UsageError([`${flag}: ${(st.size / 1048576).toFixed(1)} MB, more than the 50 MB Lambda takes in a request; make it smaller or upload it to S3 yourself`]);
+      if (st.size > MAX_ZIP_BYTES) throw new CodeUnusable(path, 'zip-too-large', `${(st.size / 1048576).toFixed(1)} MB, more than the 50 MB Lambda takes in a request; make it smaller or upload it to S3 yourself`);
       zip = readFileSync(full);
       names = [];
       unzipSync(zip, { filter: (f) => (names.push(f.name), false) });
     } else {
       const files: Record<string, Uint8Array> = {};
-      if (st.isDirectory()) walk(full, '', files, { bytes: 0 }, flag);
+      if (st.isDirectory()) walk(full, '', files, { bytes: 0 }, path);
       else files[basename(full)] = readFileSync(full);
       names = Object.keys(files);
-      if (names.length === 0) throw new UsageError([`${flag}: the directory holds no file`]);
+      if (names.length === 0) throw new CodeUnusable(path, 'empty', 'the directory holds no file');
       zip = zipSync(Object.fromEntries(names.map((n) => [n, [files[n]!, { mtime: FIXED_MTIME }]])), { level: 9 });
     }
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError([`${flag}: cannot be read (${(e as Error).message})`]);
+    if (e instanceof CodeUnusable) throw e;
+    throw new CodeUnusable(path, 'unreadable', `cannot be read (${(e as Error).message})`);
   }
-  if (zip.length > MAX_ZIP_BYTES) throw new UsageError([`${flag}: ${(zip.length / 1048576).toFixed(1)} MB zipped, more than the 50 MB Lambda takes in a request`]);
+  if (zip.length > MAX_ZIP_BYTES) throw new CodeUnusable(path, 'zip-too-large', `${(zip.length / 1048576).toFixed(1)} MB zipped, more than the 50 MB Lambda takes in a request`);
   const need = handlerFiles(runtime, handler);
   if (!need.some((f) => names.includes(f))) {
-    throw new UsageError([`--handler ${JSON.stringify(handler)}: ${need[0]} is not in ${path} (${runtime}); name the file and function that handle the request, e.g. --handler app.handler for app${runtime.startsWith('python') ? '.py' : '.mjs'}`]);
+    throw new CodeUnusable(path, 'handler-missing', `${need[0]} is not in ${path} (${runtime}); name the file and function that handle the request, e.g. app.handler for app${runtime.startsWith('python') ? '.py' : '.mjs'}`, handler);
   }
   const code = { zip, handler, sha256: createHash('sha256').update(zip).digest('base64') };
   cache.set(key, code);
   return code;
 }
 
-/** The function's code for these inputs: the user's (--code), else the tutorial's. */
+/** The function's code for these inputs: the user's (inputs.code), else the tutorial's. */
 export function codeFor(inputs: { runtime: string; code?: string; handler?: string }): LambdaCode {
   return inputs.code ? userCode(inputs.code, inputs.runtime, inputs.handler) : lambdaCode(inputs.runtime);
 }

@@ -1,6 +1,6 @@
 // A route's method with the Cognito authorizer and the route's scopes (tutorial step 7: GET /
 // with the custom scopes), on a Lambda proxy integration (tutorial step 2). One step per route
-// (--route); the tutorial's GET / keeps the key `method` so stacks made before routes read as before.
+// (inputs.routes); the tutorial's GET / keeps the key `method` so stacks made before routes read as before.
 import {
   DeleteMethodCommand,
   GetMethodCommand,

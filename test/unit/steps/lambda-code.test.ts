@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { explain } from '../../../src/commands/explain.js';
 import { codeFor, lambdaCode, MAX_ZIP_BYTES, userCode } from '../../../src/steps/lambda-code.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'css-code-unit-'));
@@ -53,8 +54,16 @@ describe('--code', () => {
   it('refuses a missing path, a handler whose file is not in the code, and a zip over 50 MB, naming the flag', () => {
     const d = dir();
     writeFileSync(join(d, 'main.py'), 'x = 1\n');
-    expect(() => userCode(join(d, 'nope'), 'python3.13')).toThrow(/--code ".*nope": cannot be read \(ENOENT\)/);
-    expect(() => userCode(d, 'python3.13', 'app.handle')).toThrow(/--handler "app.handle": app.py is not in/);
+    expect(() => userCode(join(d, 'nope'), 'python3.13')).toThrow(/code .*nope: cannot be read \(ENOENT\)/);
+    expect(() => userCode(d, 'python3.13', 'app.handle')).toThrow(/handler app.handle: app.py is not in/);
+    // The command layer names the flag (exit 2, before any request).
+    let e: unknown;
+    try {
+      userCode(d, 'python3.13', 'app.handle');
+    } catch (x) {
+      e = explain(x);
+    }
+    expect(e).toMatchObject({ exitCode: 2, problems: [expect.stringMatching(/^--handler "app.handle": app.py is not in .* e\.g\. app\.handler for app\.py$/)] });
     // A sparse file: 51 MB on paper, refused by its size before it is read.
     const big = join(d, 'big.zip');
     const fd = openSync(big, 'w');
