@@ -54,6 +54,11 @@ export interface Session {
   aws: AwsClients;
   endpoint?: string;
   store: StateStore;
+  /**
+   * The account check (STS): settled before a write may go out. With `early`, openSession
+   * returns before it; the engine awaits it alongside its first wave of reads.
+   */
+  ready: Promise<void>;
   release(): Promise<void>;
   /** Serialized, atomic save of one step's record into the state file. */
   save(key: string, record: StepRecord | undefined): Promise<void>;
@@ -75,6 +80,8 @@ export interface OpenOptions {
   password?: string;
   /** Inputs already resolved by the command (e.g. with the wizard's answers): used as they are. */
   resolved?: Inputs & { domainPrefixGenerated: boolean };
+  /** Return before the account check (STS) answered; the caller awaits `ready` before any write (the engine does). */
+  early?: boolean;
 }
 
 export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptions): Promise<Session> {
@@ -105,29 +112,42 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
   try {
     const [{ GetCallerIdentityCommand }, { everyStepFor, stepsFor, retiredStep }] = await Promise.all([import('../aws/sdk/sts.js'), import('../steps/index.js')]);
     const sts = await aws.sts();
-    let accountId: string;
-    try {
-      const identity = sts.send(new GetCallerIdentityCommand({}));
-      // While STS answers, load and build the other clients (compiling one takes milliseconds to
-      // tens of them), so that the first wave of reads leaves as soon as the answer is in.
-      setTimeout(() => void Promise.all([aws.iam(), aws.lambda(), aws.apigw(), aws.cognito()]).catch(() => undefined), 1);
-      accountId = (await identity).Account!;
-    } catch (e) {
-      throw explainAwsError(e, { endpoint, profile: g.profile, region });
-    }
-    if (recorded && recorded.accountId !== accountId) {
-      throw new StateError(
-        `${local.backend.label} records stack "${stack}" in account ${recorded.accountId}, but your credentials are for account ${accountId}.`,
-        'Switch to the credentials of that account (--profile), or use another --stack for this account.',
-        'ACCOUNT_MISMATCH',
-      );
-    }
+    // The account (STS) goes out now and is not awaited here: the engine's first wave of reads
+    // leaves alongside it and every write waits for `ready` (EngineOptions.ready). Reads name
+    // resources by name or recorded id; the few comparisons that include the account wait for
+    // it (accountOf in steps/app.ts).
+    const account = sts.send(new GetCallerIdentityCommand({})).then(
+      (r) => r.Account!,
+      (e: unknown) => {
+        throw explainAwsError(e, { endpoint, profile: g.profile, region });
+      },
+    );
+    // While STS answers, load and build the other clients (compiling one takes milliseconds to
+    // tens of them), so that the first wave of reads leaves as soon as possible.
+    setTimeout(() => void Promise.all([aws.iam(), aws.lambda(), aws.apigw(), aws.cognito()]).catch(() => undefined), 1);
     const now = new Date().toISOString();
     const { domainPrefixGenerated, ...plainInputs } = inputs;
     const state: State = recorded
       ? { ...recorded, inputs: plainInputs, domainPrefixGenerated, ...(endpoint ? { endpoint } : {}) }
-      : { version: STATE_VERSION, tool: TOOL, stack, region, accountId, ...(endpoint ? { endpoint } : {}), inputs: plainInputs, domainPrefixGenerated, resources: {}, createdAt: now, updatedAt: now };
-    const app: App = { aws, stack, region, accountId, partition: partitionOf(region), inputs, names: namesFor(stack, region), password: o.password };
+      : { version: STATE_VERSION, tool: TOOL, stack, region, accountId: '', ...(endpoint ? { endpoint } : {}), inputs: plainInputs, domainPrefixGenerated, resources: {}, createdAt: now, updatedAt: now };
+    const app: App = { aws, stack, region, accountId: recorded?.accountId ?? '', partition: partitionOf(region), inputs, names: namesFor(stack, region), password: o.password };
+    // Before the first write (and before a command shows the account): the account is the one
+    // the state file records.
+    const ready = account.then((accountId) => {
+      if (recorded && recorded.accountId !== accountId) {
+        throw new StateError(
+          `${local.backend.label} records stack "${stack}" in account ${recorded.accountId}, but your credentials are for account ${accountId}.`,
+          'Switch to the credentials of that account (--profile), or use another --stack for this account.',
+          'ACCOUNT_MISMATCH',
+        );
+      }
+      app.accountId = accountId;
+      state.accountId = accountId;
+    });
+    app.account = ready.then(() => app.accountId);
+    // A rejection is the caller's to handle (it awaits `ready`); never an unhandled one meanwhile.
+    app.account.catch(() => undefined);
+    if (!o.early) await ready;
 
     const store = createStore(local.backend, state, { write: o.writeState, lock: held });
     const recordedResources = { ...(recorded?.resources ?? {}) };
@@ -138,6 +158,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
       aws,
       endpoint,
       store,
+      ready,
       release: async () => {
         await store.settle();
         aws.destroy();
@@ -145,7 +166,7 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
       },
       save: store.save,
       persist: store.persist,
-      engine: (onEvent, graph = 'inputs') => ({ steps: graph === 'inputs' ? stepsFor(inputs) : everyStepFor(inputs), retired: retiredStep, app, recorded: recordedResources, save: store.save, onEvent }),
+      engine: (onEvent, graph = 'inputs') => ({ steps: graph === 'inputs' ? stepsFor(inputs) : everyStepFor(inputs), retired: retiredStep, app, recorded: recordedResources, save: store.save, onEvent, ready }),
     };
   } catch (e) {
     aws.destroy();

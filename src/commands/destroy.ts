@@ -24,7 +24,7 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
   }
   const reporter = await ctx.reporter();
   // Without a state file, the user (whose name is unknown) goes with the pool.
-  const session = await ctx.session({ writeState: local.recorded !== undefined, flags: local.recorded ? {} : { userMode: 'none' } });
+  const session = await ctx.session({ writeState: local.recorded !== undefined, flags: local.recorded ? {} : { userMode: 'none' }, early: true });
   if (!local.recorded) reporter.info(`No state file at ${local.stateFile}: looking for stack "${local.stack}" by name and ownership tag.`);
   let done;
   const interrupt = guardInterrupts((line) => reporter.warn(line));

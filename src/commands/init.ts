@@ -43,15 +43,20 @@ export const handler: Handler<StackArgs> = async (ctx) => {
 
   // 2. AWS.
   const reporter = await ctx.reporter();
-  const session = await ctx.session({ password });
-  reporter.info(`Stack ${session.state.stack} in account ${session.state.accountId}, ${session.state.region}${session.endpoint ? ` (endpoint ${session.endpoint})` : ''}`);
-  reporter.info(`State file: ${local.stateFile}`);
-  reporter.info((await import('./notices.js')).costLine(session.state.inputs));
+  const session = await ctx.session({ password, early: true });
   // Every read first: a foreign resource or a read failure stops the run before any write. The
-  // state file (inputs, no resources yet) is written first unless a terminal asks before it.
+  // account check (STS) goes out with the reads; once it answered, and before any write, the
+  // run names the account and writes the state file (inputs, no resources yet) unless a
+  // terminal asks before it.
   const confirm = prompts !== undefined && !o.yes;
-  if (!confirm) await session.persist();
-  const engine = session.engine((e) => reporter.onEvent(skippedNotFailed(e)));
+  const notices = import('./notices.js');
+  const ready = session.ready.then(async () => {
+    reporter.info(`Stack ${session.state.stack} in account ${session.state.accountId}, ${session.state.region}${session.endpoint ? ` (endpoint ${session.endpoint})` : ''}`);
+    reporter.info(`State file: ${local.stateFile}`);
+    reporter.info((await notices).costLine(session.state.inputs));
+    if (!confirm) await session.persist();
+  });
+  const engine = { ...session.engine((e) => reporter.onEvent(skippedNotFailed(e))), ready };
   let planned: Plan;
   try {
     planned = await plan(engine);

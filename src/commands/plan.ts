@@ -85,7 +85,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
   if (!o.json) io.stderr.write(`Reading stack ${local.stack} live in ${region}; nothing will be changed.\n`);
 
   // 2. AWS, reads only: no lock, no state file written or created.
-  const session = await ctx.session({ resolved });
+  const session = await ctx.session({ resolved, early: true });
   io.stderr.write((await import('./notices.js')).costLine(session.app.inputs) + '\n');
   let planned;
   try {

@@ -12,7 +12,7 @@ import type { Handler } from './kernel.js';
 export const handler: Handler<GlobalArgs> = async (ctx) => {
   const { args: o, io } = ctx;
   const local = ctx.recorded();
-  const session = await ctx.session();
+  const session = await ctx.session({ early: true });
   const results = await readAll(session.engine(() => undefined));
   const resources = results.map((r) => {
     const recorded = session.state.resources[r.key]?.id;

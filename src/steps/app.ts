@@ -44,7 +44,10 @@ export interface App {
   aws: AwsClients;
   stack: string;
   region: string;
+  /** The account id: recorded in state, or '' until the account check answers (then set). */
   accountId: string;
+  /** Resolves with the account id once the account check (STS) answered. */
+  account?: Promise<string>;
   /** AWS partition of the region (aws, aws-cn, aws-us-gov). */
   partition: string;
   inputs: Inputs & { domainPrefixGenerated: boolean };
@@ -73,6 +76,11 @@ export function partitionOf(region: string): string {
 
 export function fullScopes(inputs: Inputs): string[] {
   return inputs.scopes.map((s) => `${inputs.resourceServerId}/${s.name}`);
+}
+
+/** The account id, waiting for the account check when it is not known yet (a stack without state). */
+export async function accountOf(app: App): Promise<string> {
+  return app.accountId || (app.account ? await app.account : '');
 }
 
 export function functionArn(app: App): string {

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { DEFAULT_ROUTE_ID, routeId, routesOf, type Route } from '../config/routes.js';
-import { functionArn, sameSet, type App, type Ctx } from './app.js';
+import { accountOf, functionArn, sameSet, type App, type Ctx } from './app.js';
 import type { ApiRecord } from './api.js';
 import type { AuthorizerRecord } from './authorizer.js';
 import { resourceKey, type ResourceRecord } from './resource.js';
@@ -86,6 +86,7 @@ export function methodStepFor(r: RouteRef): Step<App, MethodRecord> {
       if (!auth) changes.push({ field: 'authorizerId', from: m.authorizerId, to: '(the new authorizer)' });
       if (!scopesMatch(m.authorizationScopes ?? [], scopes)) changes.push({ field: 'authorizationScopes', from: m.authorizationScopes ?? [], to: scopes });
       const i = m.methodIntegration;
+      await accountOf(app); // the integration URI names the function's ARN
       if (!i || i.type !== 'AWS_PROXY' || i.httpMethod !== 'POST' || i.uri !== integrationUri(app)) {
         changes.push({ field: 'integration', from: i ? `${i.type} ${i.httpMethod} ${i.uri}` : 'none', to: `AWS_PROXY POST ${integrationUri(app)}` });
       }

@@ -6,7 +6,7 @@ import { createOrAdopt } from '../aws/create.js';
 import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { DEFAULT_ROUTE_ID, routeId, sourceArnPart, statementId, type Route } from '../config/routes.js';
-import type { App } from './app.js';
+import { accountOf, type App } from './app.js';
 import type { ApiRecord } from './api.js';
 import { waitUntilReady, type FunctionRecord } from './function.js';
 
@@ -72,6 +72,7 @@ export function permissionStepFor(r: RouteRef): Step<App, PermissionRecord> {
       if (!fn) return undefined;
       const st = await statement(app, fn.id, sidOf(app));
       if (!st) return undefined;
+      await accountOf(app); // the source ARN names the account
       const have = st.Condition?.ArnLike?.['AWS:SourceArn'];
       // No REST API yet (a plan where it is still to be created): the statement must name the new one.
       const want = api ? sourceArn(app, api.id, r) : '(the new REST API)';

@@ -13,7 +13,7 @@ import { DEFAULT_TIER } from '../config/schema.js';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
-import { TAG_KEY, assertOwned, tagsObject, type App } from './app.js';
+import { TAG_KEY, accountOf, assertOwned, tagsObject, type App } from './app.js';
 import { DeletionProtected } from './errors.js';
 
 export interface UserPoolRecord extends Record<string, unknown> {
@@ -104,6 +104,7 @@ export const userPoolStep: Step<App, UserPoolRecord> = {
     // A pool that answers no tier is on AWS's default plan, Essentials.
     const tier = pool.UserPoolTier ?? 'ESSENTIALS';
     if (tier !== tierOf(app)) changes.push({ field: 'tier', from: tier.toLowerCase(), to: tierOf(app).toLowerCase() });
+    if (!pool.Arn || ours.some((p) => !p.Arn)) await accountOf(app); // recordOf builds the ARN
     return { record: recordOf(app, pool), changes, adopted: recorded?.id !== pool.Id, ...(ours.length ? { extras: ours.map((p) => recordOf(app, p)) } : {}) };
   },
   async create(ctx) {
