@@ -4,6 +4,7 @@
 import { basename, resolve } from 'node:path';
 import { defaultStateDir, isS3Url, listBackends } from '../state/backend.js';
 import type { ArgsOf, LIST_FIELDS } from '../config/fields.js';
+import { stepKeysFor } from '../steps/keys.js';
 import { colorsFor, type Io } from '../ui/output.js';
 import { explain } from './explain.js';
 import { EXIT } from './exit-codes.js';
@@ -33,7 +34,6 @@ export interface UnreadableStateFile {
 
 export const handler: Handler<ListOpts> = async ({ args: o, io }) => {
   const dir = o.stateDir ? (isS3Url(o.stateDir) ? o.stateDir : resolve(o.stateDir)) : defaultStateDir();
-  const { stepsFor } = await import('../steps/index.js');
   const stacks: ListedStack[] = [];
   const unreadable: UnreadableStateFile[] = [];
   const backends = await listBackends(dir, { region: o.region, profile: o.profile, endpoint: o.endpointUrl });
@@ -43,7 +43,7 @@ export const handler: Handler<ListOpts> = async ({ args: o, io }) => {
       const state = await backend.load();
       if (!state) continue;
       // The steps these inputs call for (e.g. no user step with --no-user).
-      const wanted = stepsFor(state.inputs).map((s) => s.key);
+      const wanted = stepKeysFor(state.inputs);
       const missing = wanted.filter((k) => state.resources[k] === undefined);
       stacks.push({
         stack: state.stack,

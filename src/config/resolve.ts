@@ -1,7 +1,8 @@
 // Turns flags, a config file and what the state file recorded into validated Inputs.
 // Precedence: flags > config file > recorded inputs (resume) > defaults.
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodIssue } from 'zod/v4/core';
 import { UsageError } from '../errors.js';
 import { FLAG_OF, SETTING_FIELDS, longFlag, type FieldDef, type FieldTable, type GivenValues, type RawInputs } from './fields.js';
 import { parseRouteFlag, routeText, type Route } from './routes.js';
@@ -38,7 +39,7 @@ export function valueAt(raw: unknown, path: readonly PropertyKey[]): { value: un
 }
 
 /** A zod issue path rendered as the flag that sets it, with the offending value as it was typed. */
-function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, flagOf: Record<string, string>, raw: Record<string, unknown> = data): string {
+function describeIssue(issue: $ZodIssue, data: Record<string, unknown>, flagOf: Record<string, string>, raw: Record<string, unknown> = data): string {
   const [field, index] = issue.path as (string | number)[];
   const flag = flagOf[String(field)] ?? String(field);
   let value: unknown = raw[String(field)];
@@ -53,7 +54,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, f
   return `${flag}${shown}: ${issue.message}`;
 }
 
-export function validate<T>(schema: z.ZodType<T>, data: Record<string, unknown>, flagOf = FLAG_OF): T {
+export function validate<T>(schema: z.ZodMiniType<T>, data: Record<string, unknown>, flagOf = FLAG_OF): T {
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   throw new UsageError(r.error.issues.map((i) => describeIssue(i, data, flagOf)));
@@ -109,7 +110,8 @@ export function resolveInputs({ flags, config, answers, recorded, domainDefault,
 }
 
 /** The rule of every setting that has one, keyed by setting, in the field table's order. */
-const valuesShape = z.object(Object.fromEntries(SETTING_FIELDS.filter(([, f]) => f.rule).map(([, f]) => [f.key!, f.rule!(rules).optional()])));
+const valuesFields: Record<string, z.ZodMiniType> = Object.fromEntries(SETTING_FIELDS.filter(([, f]) => f.rule).map(([, f]) => [f.key!, z.optional(f.rule!(rules))]));
+const valuesShape = z.object(valuesFields);
 
 /**
  * Every given value checked on its own against its field's rule, all problems at once, each
@@ -117,20 +119,20 @@ const valuesShape = z.object(Object.fromEntries(SETTING_FIELDS.filter(([, f]) =>
  */
 export function valueProblems(values: GivenValues, labelOf: (field: string) => string = (f) => FLAG_OF[f] ?? f): string[] {
   const data: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesShape.shape) data[k] = v;
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesFields) data[k] = v;
   if (typeof data.endpointType === 'string') data.endpointType = data.endpointType.toUpperCase();
   if (Array.isArray(data.scopes)) data.scopes = (data.scopes as (string | Scope)[]).map(parseScopeFlag);
   if (Array.isArray(data.routes)) data.routes = (data.routes as string[]).map(parseRouteFlag);
   const r = valuesShape.safeParse(data);
   if (r.success) return [];
-  const labels = Object.fromEntries(Object.keys(valuesShape.shape).map((k) => [k, labelOf(k)]));
+  const labels = Object.fromEntries(Object.keys(valuesFields).map((k) => [k, labelOf(k)]));
   return r.error.issues.map((i) => describeIssue(i, data, labels, values as Record<string, unknown>));
 }
 
 /** Every given value against its field's rule: each problem with its path in the values as given (scopes normalized). */
 export function valueIssues(values: GivenValues): { path: PropertyKey[]; message: string }[] {
   const data: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesShape.shape) data[k] = v;
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesFields) data[k] = v;
   if (typeof data.endpointType === 'string') data.endpointType = data.endpointType.toUpperCase();
   if (Array.isArray(data.scopes)) data.scopes = (data.scopes as (string | Scope)[]).map(parseScopeFlag);
   if (Array.isArray(data.routes)) data.routes = (data.routes as string[]).map(parseRouteFlag);
@@ -166,6 +168,6 @@ export function configDocument(inputs: Inputs, region: string | undefined): Reco
 /** A command's own fields (not stack settings) checked by their rules; the values as the rules read them (e.g. numbers). */
 export function validateFields(table: FieldTable, args: Record<string, unknown>): Record<string, unknown> {
   const ruled = Object.entries(table).filter(([, f]) => f.rule && f.key === undefined);
-  const shape = z.object(Object.fromEntries(ruled.map(([attr, f]) => [attr, f.rule!(rules).optional()])));
+  const shape = z.object(Object.fromEntries(ruled.map(([attr, f]) => [attr, z.optional(f.rule!(rules))])));
   return validate(shape, Object.fromEntries(ruled.map(([attr]) => [attr, args[attr]])), Object.fromEntries(ruled.map(([attr, f]) => [attr, longFlag(f)])));
 }

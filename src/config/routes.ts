@@ -4,7 +4,7 @@
 // The rules here are API Gateway's (a path part is a literal or one {param}, a greedy {param+}
 // only last, one variable part per level) and Lambda's (a statement id of at most 100 characters).
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ANY'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -42,11 +42,13 @@ export function pathProblem(path: string): string | undefined {
 
 export const route = z.object({
   method: z.enum(HTTP_METHODS, { error: `method must be one of ${HTTP_METHODS.join(', ')}` }),
-  path: z.string().superRefine((v, ctx) => {
-    const p = pathProblem(v);
-    if (p) ctx.addIssue({ code: 'custom', message: `path ${JSON.stringify(v)} ${p}` });
-  }),
-  scopes: z.array(z.string().min(1, 'a scope name must not be empty')).min(1, 'needs at least one scope (METHOD /path=scope[,scope...])'),
+  path: z.string().check(
+    z.superRefine((v, ctx) => {
+      const p = pathProblem(v);
+      if (p) ctx.addIssue({ code: 'custom', message: `path ${JSON.stringify(v)} ${p}` });
+    }),
+  ),
+  scopes: z.array(z.string().check(z.minLength(1, 'a scope name must not be empty'))).check(z.minLength(1, 'needs at least one scope (METHOD /path=scope[,scope...])')),
 });
 
 /** A --route value ("POST /messages=write,admin") or a config file's object, as a Route (unchecked). */
@@ -58,9 +60,8 @@ export function parseRouteFlag(v: string | { method?: unknown; path?: unknown; s
 }
 
 /** --route values, after parsing (parseRouteFlag): each valid, none twice, one variable part per level. */
-export const routeList = z
-  .array(z.unknown())
-  .superRefine((list, ctx) => {
+export const routeList = z.pipe(
+  z.array(z.unknown()).check(z.superRefine((list, ctx) => {
     const good: { index: number; r: Route }[] = [];
     for (const [index, v] of list.entries()) {
       if (v && typeof v === 'object' && 'unparsed' in v) {
@@ -73,8 +74,9 @@ export const routeList = z
     }
     if (list.length > MAX_ROUTES) ctx.addIssue({ code: 'custom', path: [], message: `at most ${MAX_ROUTES} routes (each is a statement in the function's resource policy)` });
     for (const p of routeListProblems(good.map((g) => g.r))) ctx.addIssue({ code: 'custom', path: [good[p.index]!.index], message: p.message });
-  })
-  .transform((list) => list as Route[]);
+  })),
+  z.transform((list) => list as Route[]),
+);
 
 /** Problems between routes: the same route twice; two variable parts ({id}, {name}) under one parent. */
 export function routeListProblems(list: readonly Route[]): { index: number; message: string }[] {

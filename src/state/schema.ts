@@ -1,5 +1,5 @@
 // The state file: what a stack is (its inputs, never secrets) and what exists (ids per step).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { inputsSchema } from '../config/schema.js';
 
 export const STATE_VERSION = 1;
@@ -11,9 +11,9 @@ export const stateSchema = z.object({
   stack: z.string(),
   region: z.string(),
   accountId: z.string(),
-  endpoint: z.string().optional(),
+  endpoint: z.optional(z.string()),
   inputs: inputsSchema,
-  domainPrefixGenerated: z.boolean().default(false),
+  domainPrefixGenerated: z._default(z.boolean(), false),
   /** Per step key: the identifiers and outputs it recorded. */
   resources: z.record(z.string(), z.record(z.string(), z.unknown())),
   createdAt: z.string(),

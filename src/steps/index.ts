@@ -1,4 +1,5 @@
-// The step graph of the tutorial stack. Order here is only for display; the engine orders by
+// The step graph of the tutorial stack (its keys, in this order, and which a stack has: keys.ts).
+// Order here is only for display; the engine orders by
 // dependsOn and runs independent branches (IAM + Lambda, API Gateway, Cognito) concurrently.
 import type { Inputs } from '../config/schema.js';
 import type { AnyStep, StepRecord } from '../engine/types.js';
@@ -9,6 +10,7 @@ import { clientStep } from './client.js';
 import { deploymentStep, deploymentStepFor } from './deployment.js';
 import { domainStep } from './domain.js';
 import { functionStep } from './function.js';
+import { ROUTE_STEP_KEYS, stepWanted } from './keys.js';
 import { logGroupStep } from './log-group.js';
 import { m2mClientStep } from './m2m-client.js';
 import { methodStep, methodStepFor } from './method.js';
@@ -42,17 +44,16 @@ function routeSteps(routes: readonly Route[]): AnyStep<App>[] {
   return [...resourcePaths(routes).map(resourceStep), ...routes.map(permissionStepFor), ...routes.map(methodStepFor), deploymentStepFor(routes)];
 }
 
-const ROUTE_KEYS = new Set(['permission', 'method', 'deployment']);
 
 /**
  * This run's graph: every step these inputs call for (no user when userMode is 'none', the M2M client
  * only when asked; with routes of their own, each route's resources, method and permission in place of GET /'s).
  */
 export function stepsFor(inputs: Pick<Inputs, 'userMode' | 'm2mClient'> & Partial<Pick<Inputs, 'routes'>>): AnyStep<App>[] {
-  const base = STEPS.filter((s) => (s.key === 'user' ? inputs.userMode !== 'none' : s.key === 'm2mClient' ? inputs.m2mClient === true : true));
+  const base = STEPS.filter((s) => stepWanted(s.key, inputs));
   if (!inputs.routes) return base;
-  const at = base.findIndex((s) => ROUTE_KEYS.has(s.key));
-  const rest = base.filter((s) => !ROUTE_KEYS.has(s.key));
+  const at = base.findIndex((s) => ROUTE_STEP_KEYS.has(s.key));
+  const rest = base.filter((s) => !ROUTE_STEP_KEYS.has(s.key));
   return [...rest.slice(0, at), ...routeSteps(inputs.routes), ...rest.slice(at)];
 }
 

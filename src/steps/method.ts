@@ -16,7 +16,10 @@ import { DEFAULT_ROUTE_ID, routeId, routesOf, type Route } from '../config/route
 import { accountOf, functionArn, sameSet, type App, type Ctx } from './app.js';
 import type { ApiRecord } from './api.js';
 import type { AuthorizerRecord } from './authorizer.js';
-import { resourceKey, type ResourceRecord } from './resource.js';
+import { methodKey, resourceKey } from './keys.js';
+import type { ResourceRecord } from './resource.js';
+
+export { methodKey };
 
 type RouteRef = Pick<Route, 'method' | 'path'>;
 
@@ -40,7 +43,6 @@ export function routeScopes(app: App, r: RouteRef): string[] {
 }
 
 /** The step key of a route's method: `method` for the tutorial's GET /, else `method:<METHOD> <path>`. */
-export const methodKey = (r: RouteRef): string => (routeId(r) === DEFAULT_ROUTE_ID ? 'method' : `method:${routeId(r)}`);
 
 const DEFAULT_ROUTE: RouteRef = { method: 'GET', path: '/' };
 

@@ -7,6 +7,7 @@ import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { DEFAULT_ROUTE_ID, routeId, sourceArnPart, statementId, type Route } from '../config/routes.js';
 import { accountOf, type App } from './app.js';
+import { permissionKey } from './keys.js';
 import type { ApiRecord } from './api.js';
 import { waitUntilReady, type FunctionRecord } from './function.js';
 
@@ -27,7 +28,7 @@ export function sourceArn(app: App, apiId: string, r: RouteRef = DEFAULT_ROUTE):
 }
 
 /** The step key of a route's permission: `permission` for the tutorial's GET /, else `permission:<METHOD> <path>`. */
-export const permissionKey = (r: RouteRef): string => (routeId(r) === DEFAULT_ROUTE_ID ? 'permission' : `permission:${routeId(r)}`);
+export { permissionKey };
 
 interface Statement {
   Sid?: string;

@@ -7,6 +7,7 @@ import { parentPath } from '../config/routes.js';
 import type { Step } from '../engine/types.js';
 import type { App, Ctx } from './app.js';
 import type { ApiRecord } from './api.js';
+import { resourceKey } from './keys.js';
 
 export interface ResourceRecord extends Record<string, unknown> {
   /** The resource id. */
@@ -14,7 +15,7 @@ export interface ResourceRecord extends Record<string, unknown> {
   path: string;
 }
 
-export const resourceKey = (path: string): string => `resource:${path}`;
+export { resourceKey };
 
 /**
  * Every resource of an API, listed once per run and API (GetResources: five per 2 s per account,

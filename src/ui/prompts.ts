@@ -2,7 +2,7 @@
 // explained in one line and validated by the same zod field schema as its flag. Prompts go to
 // stderr (stdout carries results only). The prompt functions are injectable, so the flow is
 // tested with a scripted prompt set and the real prompts with @inquirer/testing.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { RawInputs } from '../config/resolve.js';
 import {
   DEFAULT_RUNTIME,
@@ -82,7 +82,7 @@ export async function inquirerPrompts(io: Io): Promise<PromptApi> {
 }
 
 /** A prompt validator from a zod field schema: the schema's own message, after the field's label. */
-export function check(schema: z.ZodType, label: string): (v: string) => true | string {
+export function check(schema: z.ZodMiniType, label: string): (v: string) => true | string {
   return (v) => {
     const r = schema.safeParse(v);
     if (r.success) return true;

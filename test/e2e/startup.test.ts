@@ -1,10 +1,11 @@
 // Instant start-up: `--help`, `--version` and usage errors load neither the AWS SDK nor the
-// prompt and spinner libraries. The built CLI runs with a preload that records every module it
+// prompt and spinner libraries, nor zod's classic API (750 KB: the rules use zod/mini); `list`
+// with a state file loads no AWS SDK (its state directory is local). The built CLI runs with a preload that records every module it
 // loads (test/support/load-recorder.mjs); the bundle's chunks keep esbuild's `// node_modules/...`
 // comments, which tell which library a loaded chunk carries. A command that talks to AWS is the
 // control: it must show the SDK, or the check proves nothing (e.g. after a switch to minified
 // output, which drops those comments).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,10 +13,11 @@ import { describe, expect, inject, it } from 'vitest';
 import { REPO, emulatorEnv, runCli, tempStateDir } from '../support/cli.js';
 
 const RECORDER = pathToFileURL(join(REPO, 'test', 'support', 'load-recorder.mjs')).href;
-const HEAVY = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy|ora|@inquirer)\//m;
+const HEAVY = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy|ora|@inquirer|zod\/v4\/classic)\//m;
+const SDK = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy)\//m;
 
 /** Run the CLI and return its exit code and the libraries found in the modules it loaded. */
-async function loadedBy(args: string[], env: Record<string, string> = {}) {
+async function loadedBy(args: string[], env: Record<string, string> = {}, pattern = HEAVY) {
   const dir = mkdtempSync(join(tmpdir(), 'css-load-'));
   const log = join(dir, 'loaded.txt');
   try {
@@ -23,9 +25,9 @@ async function loadedBy(args: string[], env: Record<string, string> = {}) {
     const urls = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
     const libs = new Set<string>();
     for (const u of urls) {
-      for (const m of readFileSync(new URL(u), 'utf8').matchAll(new RegExp(HEAVY.source, 'gm'))) libs.add(m[1]!);
+      for (const m of readFileSync(new URL(u), 'utf8').matchAll(new RegExp(pattern.source, 'gm'))) libs.add(m[1]!);
     }
-    return { code: r.code, stderr: r.stderr, urls, libs: [...libs].sort() };
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr, urls, libs: [...libs].sort() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -42,10 +44,26 @@ describe('start-up loads only what it needs', () => {
     ['a deprecated runtime', ['init', '--runtime', 'python3.9', '--no-user'], 2],
     ['destroy without --yes and no terminal', ['destroy', '--stack', 'demo'], 2],
     ['status with a bad stack name', ['status', '--stack', '-x'], 2],
-  ])('%s: no AWS SDK, ora or @inquirer', async (_name, args, code) => {
+  ])('%s: no AWS SDK, ora, @inquirer or zod classic', async (_name, args, code) => {
     const r = await loadedBy(args as string[]);
     expect(r.code, r.stderr).toBe(code);
     expect(r.urls.some((u) => u.endsWith('/dist/cli.js')), 'the recorder saw the bundle load').toBe(true);
+    expect(r.libs).toEqual([]);
+  });
+
+  it('list with a stack in its local state directory: no AWS SDK (it reads only files)', async () => {
+    const stateDir = tempStateDir();
+    const state = {
+      version: 1, tool: 'cognito-scope-setup', stack: 'demo', region: 'us-east-1', accountId: '123456789012',
+      inputs: { stack: 'demo', runtime: 'python3.13', endpointType: 'EDGE', stage: 'dev', domainPrefix: 'demo-abc123', resourceServerId: 'demo-api',
+        scopes: [{ name: 'read.helloworld.message', description: 'Read' }], callbackUrls: ['https://oauth.pstmn.io/v1/callback'], userMode: 'none' },
+      domainPrefixGenerated: true, resources: { api: { id: 'abc', rootResourceId: 'r1' } }, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    writeFileSync(join(stateDir, 'demo.json'), JSON.stringify(state), { mode: 0o600 });
+    const r = await loadedBy(['list', '--json'], { COGNITO_SCOPE_SETUP_STATE_DIR: stateDir }, SDK);
+    expect(r.code, r.stderr).toBe(0);
+    // The control: the stack was read and judged (incomplete: it has only the REST API).
+    expect(r.stdout).toContain('"missing"');
     expect(r.libs).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { checkGraph } from '../../../src/engine/graph.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { App } from '../../../src/steps/app.js';
 import { STEPS, stepsFor } from '../../../src/steps/index.js';
+import { STEP_KEYS, stepKeysFor } from '../../../src/steps/keys.js';
 
 const byKey = new Map(STEPS.map((s) => [s.key, s]));
 const deps = (key: string) => [...byKey.get(key)!.dependsOn].sort();
@@ -113,5 +114,17 @@ describe('the step graph', () => {
     const fewest = stepsFor({ userMode: 'none', m2mClient: false });
     expect(STEPS.filter((s) => !fewest.includes(s)).map((s) => s.key).sort()).toEqual(['m2mClient', 'user']);
     expect(stepsFor({ userMode: 'password', m2mClient: true })).toEqual([...STEPS]);
+  });
+
+  it('keys.ts (what list loads instead of the steps) names the same steps, in the same order, for every inputs', () => {
+    expect([...STEP_KEYS]).toEqual(STEPS.map((s) => s.key));
+    for (const userMode of ['password', 'invite', 'none'] as const) {
+      for (const m2mClient of [true, false]) expect(stepKeysFor({ userMode, m2mClient })).toEqual(stepsFor({ userMode, m2mClient }).map((s) => s.key));
+    }
+    const routes = [
+      { method: 'GET' as const, path: '/', scopes: ['read'] },
+      { method: 'POST' as const, path: '/messages/{id}', scopes: ['write'] },
+    ];
+    expect(stepKeysFor({ userMode: 'none', m2mClient: false, routes })).toEqual(stepsFor({ userMode: 'none', m2mClient: false, routes }).map((s) => s.key));
   });
 });
