@@ -110,7 +110,9 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
   };
   const aws = createClients({ region, profile: g.profile, endpoint });
   try {
-    const [{ GetCallerIdentityCommand }, { everyStepFor, stepsFor, retiredStep }] = await Promise.all([import('../aws/sdk/sts.js'), import('../steps/index.js')]);
+    // STS first: its client is the smallest part of the SDK, so the account check leaves before
+    // the steps (and the other clients) are loaded, and its round trip overlaps that loading.
+    const { GetCallerIdentityCommand } = await import('../aws/sdk/sts.js');
     const sts = await aws.sts();
     // The account (STS) goes out now and is not awaited here: the engine's first wave of reads
     // leaves alongside it and every write waits for `ready` (EngineOptions.ready). Reads name
@@ -122,9 +124,11 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
         throw explainAwsError(e, { endpoint, profile: g.profile, region });
       },
     );
-    // While STS answers, load and build the other clients (compiling one takes milliseconds to
-    // tens of them), so that the first wave of reads leaves as soon as possible.
-    setTimeout(() => void Promise.all([aws.iam(), aws.lambda(), aws.apigw(), aws.cognito()]).catch(() => undefined), 1);
+    account.catch(() => undefined); // handled through `ready` below
+    const { everyStepFor, stepsFor, retiredStep } = await import('../steps/index.js');
+    // While STS answers, build the other clients (building one takes milliseconds to tens of them),
+    // so that the first wave of reads leaves as soon as possible.
+    setTimeout(() => void Promise.all([aws.iam(), aws.lambda(), aws.apigw(), aws.cognito(), aws.logs()]).catch(() => undefined), 1);
     const now = new Date().toISOString();
     const { domainPrefixGenerated, ...plainInputs } = inputs;
     const state: State = recorded

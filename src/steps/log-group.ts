@@ -37,10 +37,11 @@ async function find(app: App, name: string): Promise<LogGroup | undefined> {
   return undefined;
 }
 
-async function tagsOf(app: App, group: LogGroup): Promise<Record<string, string> | undefined> {
+/** The tagging API wants the ARN without the trailing ":*" that DescribeLogGroups shows. */
+const arnOf = (group: LogGroup): string => (group.logGroupArn ?? group.arn ?? '').replace(/:\*$/, '');
+
+async function tagsOf(app: App, arn: string): Promise<Record<string, string> | undefined> {
   const logs = await app.aws.logs();
-  // The tagging API wants the ARN without the trailing ":*" that DescribeLogGroups shows.
-  const arn = (group.logGroupArn ?? group.arn ?? '').replace(/:\*$/, '');
   if (!arn) return undefined;
   try {
     return (await logs.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags;
@@ -57,9 +58,14 @@ export const logGroupStep: Step<App, LogGroupRecord> = {
   async read(ctx) {
     const { app } = ctx;
     const name = logGroupName(app);
+    // With the account known (a recorded stack), the group's ARN is a string: its tags are asked
+    // for alongside the lookup, not one round trip after it.
+    const built = app.accountId ? `arn:${app.partition}:logs:${app.region}:${app.accountId}:log-group:${name}` : undefined;
+    const early = built ? tagsOf(app, built) : undefined;
+    early?.catch(() => undefined);
     const group = await find(app, name);
     if (!group) return undefined;
-    const tags = await tagsOf(app, group);
+    const tags = early && arnOf(group) === built ? await early : await tagsOf(app, arnOf(group));
     // Untagged: made by Lambda on the first invocation of our function. Tagged: must be ours.
     if (tags?.[TAG_KEY] !== undefined) assertOwned(app, 'log group', name, tags);
     const want = retentionOf(app);

@@ -33,12 +33,15 @@ export const MINISTACK_VERSION = '1.5.33';
  * - cfn-lint: AWS's CloudFormation linter, run on every exported template.
  * - botocore: AWS's own service models (JSON), which the strict-AWS layer validates every request
  *   against (test/support/aws-models.ts); pinned so the models do not move under the tests.
+ * - awscli: the AWS CLI (v1; it carries its own copy of botocore), for `npm run bench`'s peer: the
+ *   same stack built by a shell script of `aws` calls against the same emulator.
  */
 export const VENV_PACKAGES = {
   ministack: MINISTACK_VERSION,
   cryptography: '50.0.2',
   'cfn-lint': '1.58.0',
   botocore: '1.43.106',
+  awscli: '1.46.3',
 };
 
 /** Services ministack is started with (SERVICES env var). */

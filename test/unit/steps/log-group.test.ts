@@ -7,7 +7,7 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotOwned } from '../../../src/engine/errors.js';
 import { logGroupStep } from '../../../src/steps/log-group.js';
 import { OUR_TAG, STACK, logsMock, makeHarness, resetMocks } from './harness.js';
@@ -42,6 +42,23 @@ describe('logGroup', () => {
     const live = await logGroupStep.read(makeHarness().ctx, undefined);
     expect(live).toEqual({ record: { id: NAME }, changes: [{ field: 'retentionInDays', from: 'never expire', to: 14 }] });
     expect(logsMock.commandCalls(ListTagsForResourceCommand)[0].args[0].input).toEqual({ resourceArn: ARN });
+  });
+
+  it('with the account known, its tags are asked for alongside the lookup (the ARN is a string), not after it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    logsMock.on(DescribeLogGroupsCommand).callsFake(async () => {
+      await held;
+      return { logGroups: [{ logGroupName: NAME, arn: `${ARN}:*`, retentionInDays: 14 }] };
+    });
+    logsMock.on(ListTagsForResourceCommand).resolves({ tags: OUR_TAG });
+    const reading = logGroupStep.read(makeHarness().ctx, undefined);
+    // The lookup is held unanswered; the tags request goes out all the same (a sequential read never sends it).
+    await vi.waitFor(() => expect(logsMock.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input)).toEqual([{ resourceArn: ARN }]));
+    expect(logsMock.commandCalls(DescribeLogGroupsCommand)).toHaveLength(1);
+    release();
+    await expect(reading).resolves.toEqual({ record: { id: NAME }, changes: [] });
+    expect(logsMock.commandCalls(ListTagsForResourceCommand)).toHaveLength(1);
   });
 
   it('is absent when no group has the exact name', async () => {
