@@ -91,7 +91,7 @@ export async function liveModel(session: Session): Promise<ExportModel> {
 }
 
 async function readLogGroup(session: Session, name: string): Promise<{ name: string; retentionInDays?: number } | undefined> {
-  const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const { DescribeLogGroupsCommand } = await import('../aws/sdk/rare.js');
   const logs = await session.aws.logs();
   const got = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
   const g = got.logGroups?.find((x) => x.logGroupName === name);

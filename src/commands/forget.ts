@@ -43,7 +43,7 @@ async function untag(session: Session): Promise<string[]> {
   const role = id('role');
   if (role) {
     jobs.push((async () => {
-      const { UntagRoleCommand } = await import('@aws-sdk/client-iam');
+      const { UntagRoleCommand } = await import('../aws/sdk/rare.js');
       await (await app.aws.iam()).send(new UntagRoleCommand({ RoleName: role, TagKeys: [TAG_KEY] }));
       done.push(`IAM role ${role}`);
     })());
@@ -51,24 +51,24 @@ async function untag(session: Session): Promise<string[]> {
   const fnArn = state.resources.function?.arn as string | undefined;
   if (fnArn) {
     jobs.push((async () => {
-      const { UntagResourceCommand } = await import('@aws-sdk/client-lambda');
-      await (await app.aws.lambda()).send(new UntagResourceCommand({ Resource: fnArn, TagKeys: [TAG_KEY] }));
+      const { LambdaUntagResourceCommand } = await import('../aws/sdk/rare.js');
+      await (await app.aws.lambda()).send(new LambdaUntagResourceCommand({ Resource: fnArn, TagKeys: [TAG_KEY] }));
       done.push(`Lambda function ${id('function')}`);
     })());
   }
   const api = id('api');
   if (api) {
     jobs.push((async () => {
-      const { UntagResourceCommand } = await import('@aws-sdk/client-api-gateway');
-      await (await app.aws.apigw()).send(new UntagResourceCommand({ resourceArn: `arn:${app.partition}:apigateway:${app.region}::/restapis/${api}`, tagKeys: [TAG_KEY] }));
+      const { ApiGatewayUntagResourceCommand } = await import('../aws/sdk/rare.js');
+      await (await app.aws.apigw()).send(new ApiGatewayUntagResourceCommand({ resourceArn: `arn:${app.partition}:apigateway:${app.region}::/restapis/${api}`, tagKeys: [TAG_KEY] }));
       done.push(`REST API ${api}`);
     })());
   }
   const poolArn = state.resources.userPool?.arn as string | undefined;
   if (poolArn) {
     jobs.push((async () => {
-      const { UntagResourceCommand } = await import('@aws-sdk/client-cognito-identity-provider');
-      await (await app.aws.cognito()).send(new UntagResourceCommand({ ResourceArn: poolArn, TagKeys: [TAG_KEY] }));
+      const { CognitoUntagResourceCommand } = await import('../aws/sdk/rare.js');
+      await (await app.aws.cognito()).send(new CognitoUntagResourceCommand({ ResourceArn: poolArn, TagKeys: [TAG_KEY] }));
       done.push(`user pool ${id('userPool')}`);
     })());
   }

@@ -10,7 +10,7 @@ export async function openSecrets(o: GlobalOpts, local: LocalStack) {
   const poolId = session.state.resources.userPool?.id as string;
   return {
     async client(clientId: string) {
-      const { DescribeUserPoolClientCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+      const { DescribeUserPoolClientCommand } = await import('../aws/sdk/rare.js');
       const cognito = await session.aws.cognito();
       try {
         const c = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient;

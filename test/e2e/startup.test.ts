@@ -14,6 +14,7 @@ import { REPO, emulatorEnv, runCli, tempStateDir } from '../support/cli.js';
 
 const RECORDER = pathToFileURL(join(REPO, 'test', 'support', 'load-recorder.mjs')).href;
 const HEAVY = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy|ora|@inquirer|zod\/v4\/classic)\//m;
+const AGGREGATED = /^\/\/ \S*node_modules\/@aws-sdk\/client-[a-z-]+\/dist-es\/(IAM|Lambda|APIGateway|CognitoIdentityProvider|CloudWatchLogs|pagination\/index|waiters\/index)\.js/m;
 const SDK = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy)\//m;
 
 /** Run the CLI and return its exit code and the libraries found in the modules it loaded. */
@@ -73,5 +74,11 @@ describe('start-up loads only what it needs', () => {
     const r = await loadedBy(['destroy', '--yes', '--json', '--stack', stack, '--region', 'us-east-1', '--endpoint-url', endpoint]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.libs).toContain('@aws-sdk');
+    // Only the commands the stack uses: no client package's whole index (every command, the
+    // aggregated client, paginators, waiters), which a dynamic import of the package would keep.
+    const whole = await loadedBy(['destroy', '--yes', '--json', '--stack', stack, '--region', 'us-east-1', '--endpoint-url', endpoint], {}, AGGREGATED);
+    expect(whole.libs).toEqual([]);
+    const named = await loadedBy(['destroy', '--yes', '--json', '--stack', stack, '--region', 'us-east-1', '--endpoint-url', endpoint], {}, /^\/\/ \S*node_modules\/@aws-sdk\/client-iam\/dist-es\/(commands\/GetRoleCommand)\.js/m);
+    expect(named.libs, 'the control: the chunk comments name the command modules loaded').toEqual(['commands/GetRoleCommand']);
   });
 });
