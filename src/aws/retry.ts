@@ -57,6 +57,13 @@ const CREATE: RetryPolicy = { idempotent: false };
 const iamNotPropagated = (e: unknown): boolean =>
   errorName(e) === 'InvalidParameterValueException' && /cannot be assumed|role.*(not|cannot).*(assume|found)/i.test((e as Error)?.message ?? '');
 export const IAM_PROPAGATION_BUDGET_MS = 300_000;
+/**
+ * The wait before the next try of a request AWS answered "not propagated yet", `elapsed` ms after
+ * its first try: a fifth of the wait so far, at least 1 s, at most 5 s. So a try lands at most 20%
+ * of the wait (or 1 s) after the role became assumable: on AWS this is the wait that dominates a
+ * new stack, typically seconds. At most one try a second, then one per 5 s, within Lambda's rates.
+ */
+export const propagationDelayMs = (elapsed: number): number => Math.min(5000, Math.max(1000, 0.2 * elapsed));
 const IAM_PROPAGATION = { match: iamNotPropagated, budgetMs: IAM_PROPAGATION_BUDGET_MS, what: 'the new IAM role to propagate to Lambda' };
 
 /** Per operation, `<client without "Client">.<operation>`, as the SDK names them. */
@@ -152,7 +159,7 @@ export class PolicyRetryStrategy implements RetryStrategyV2 {
     // "Not yet": the answer says nothing ran, so even a create is safe to send again.
     if (policy.propagation?.match(info.error)) {
       const left = policy.propagation.budgetMs - elapsed;
-      const delay = Math.min(1000 * 1.5 ** Math.min(count - 1, 6), 10_000);
+      const delay = propagationDelayMs(elapsed);
       if (left - delay <= 0) throw info.error;
       note?.(`waiting for ${policy.propagation.what} (AWS: usually seconds, up to minutes; ${formatLeft(left)})`);
       return ownToken(count, delay);

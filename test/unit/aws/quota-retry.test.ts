@@ -86,6 +86,18 @@ describe('PolicyRetryStrategy budgets', () => {
   });
 });
 
+describe('the IAM propagation schedule', () => {
+  it('a retry lands at most 20% of the wait (or 1 s) after the role became assumable, and at most 5 s apart', async () => {
+    const r = await retries('Lambda.CreateFunction', propagation());
+    const tries = r.delays.reduce<number[]>((at, d) => [...at, (at.at(-1) ?? 0) + d], []);
+    expect(Math.max(...r.delays)).toBe(5000);
+    for (const ready of [300, 800, 2_000, 5_000, 8_000, 15_000, 40_000, 120_000, 250_000]) {
+      const landed = tries.find((t) => t >= ready)!;
+      expect(landed - ready, `role assumable after ${ready} ms: retried at ${landed} ms`).toBeLessThanOrEqual(Math.max(0.2 * ready, 1000));
+    }
+  });
+});
+
 describe('a real API Gateway client with the policy installed', () => {
   let server: http.Server;
   let endpoint: string;
