@@ -9,7 +9,7 @@ import type { Inputs } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../ui/output.js';
 import { askPassword, askStack, inquirerPrompts, isInteractive, printIntro, runWizard, yesDefaults, type PromptApi } from '../ui/prompts.js';
-import { openLocal, type GlobalOpts, type LocalStack } from './context.js';
+import type { GlobalOpts, LocalStack } from './context.js';
 
 export const PASSWORD_ENV = 'COGNITO_SCOPE_SETUP_PASSWORD';
 
@@ -90,7 +90,7 @@ export async function gatherInputs<O extends StackArgs>(
     stack = await askStack(io, ask);
   }
   const g: GlobalOpts = { ...o, stack, region: o.region ?? config?.region };
-  const local = await openLocal(g);
+  const local = await (await import('./context.js')).openLocal(g);
   const rec = local.recorded?.inputs;
   const has = (f: keyof RawInputs | 'region') =>
     (f === 'region' ? g.region ?? local.recorded?.region : flags[f] ?? config?.[f] ?? rec?.[f as keyof Inputs]) !== undefined;

@@ -15,7 +15,7 @@ import type { State } from '../state/schema.js';
 import { printJson, processIo, type Io } from '../ui/output.js';
 import { inquirerPrompts, isInteractive, type PromptApi } from '../ui/prompts.js';
 import type { Reporter } from '../ui/reporter.js';
-import { openLocal, openSession, outputsOf, type LocalStack, type OpenOptions, type Outputs, type Session } from './context.js';
+import type { LocalStack, OpenOptions, Outputs, Session } from './context.js';
 import { commandLine } from './command-line.js';
 import type { ExitCode } from './exit-codes.js';
 import type { GatheredInputs } from './inputs.js';
@@ -95,13 +95,13 @@ export interface ExecuteDeps {
 }
 
 export async function execute<T extends FieldTable>(spec: CommandSpec<T>, args: ArgsOf<T> & GlobalArgs, io: Io = processIo(), deps: ExecuteDeps = {}): Promise<number> {
-  const { handler } = await spec.load();
   const interactive = isInteractive(args, io);
   const closers: (() => Promise<void>)[] = [];
   let reporter: Promise<Reporter> | undefined;
   let local: LocalStack | undefined;
   let inputs: GatheredInputs | undefined;
   let secrets: Promise<Secrets> | undefined;
+  let context: typeof import('./context.js') | undefined;
   const prompts = interactive && spec.needs.prompts ? await (deps.makePrompts ?? inquirerPrompts)(io) : undefined;
 
   const ctx: HandlerContext<ArgsOf<T>> = {
@@ -122,7 +122,7 @@ export async function execute<T extends FieldTable>(spec: CommandSpec<T>, args: 
         const what = spec.name === 'init' ? init : `${init} first (or pass the --stack / --state of an existing stack; npx cognito-scope-setup list shows them), then ${commandLine(spec.name, where)}`;
         throw new StateError(`No state file for stack "${l.stack}" at ${l.stateFile}.`, `Run ${what}.`, 'NO_STATE');
       }
-      const outputs = outputsOf(l.recorded);
+      const outputs = context!.outputsOf(l.recorded);
       if (spec.needs.state === 'complete' && (!outputs.tokenUrl || !outputs.clientId || !outputs.userPoolId)) {
         throw new StateError(`Stack "${l.stack}" has no hosted UI domain or app client yet.`, `Run ${init} to finish it, then ${commandLine(spec.name, where)}.`, 'INCOMPLETE_STACK');
       }
@@ -135,7 +135,7 @@ export async function execute<T extends FieldTable>(spec: CommandSpec<T>, args: 
     reporter: () => (reporter ??= import('../ui/reporter.js').then((m) => m.createReporter(io))),
     async session(o = {}) {
       const write = spec.needs.aws === 'write';
-      const s = await openSession(inputs?.g ?? args, ctx.local(), { lock: write, command: spec.name, writeState: write, ...o, ...(inputs && !o.resolved ? { resolved: inputs.inputs } : {}) });
+      const s = await context!.openSession(inputs?.g ?? args, ctx.local(), { lock: write, command: spec.name, writeState: write, ...o, ...(inputs && !o.resolved ? { resolved: inputs.inputs } : {}) });
       closers.push(() => s.release());
       return s;
     },
@@ -153,8 +153,15 @@ export async function execute<T extends FieldTable>(spec: CommandSpec<T>, args: 
       const { gatherInputs } = await import('./inputs.js');
       inputs = await gatherInputs(args, io, undefined, async () => prompts!, { prompt: prompts !== undefined });
     }
-    if (spec.needs.state !== 'none') local = inputs?.local ?? (await openLocal(args));
+    // The state and session code (state backends, the AWS client factory) only once the flags passed.
+    if (spec.needs.state !== 'none') {
+      context = await import('./context.js');
+      local = inputs?.local ?? (await context.openLocal(args));
+    }
     if (spec.needs.state === 'required' || spec.needs.state === 'complete') ctx.recorded();
+    // The handler's module (and what it imports: the engine, the plan view...) only once the
+    // local checks passed: a usage error never loads it.
+    const { handler } = await spec.load();
     const outcome = await handler(ctx);
     await close();
     if (args.json) {

@@ -15,6 +15,8 @@ import { REPO, emulatorEnv, runCli, tempStateDir } from '../support/cli.js';
 const RECORDER = pathToFileURL(join(REPO, 'test', 'support', 'load-recorder.mjs')).href;
 const HEAVY = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy|ora|@inquirer|zod\/v4\/classic)\//m;
 const AGGREGATED = /^\/\/ \S*node_modules\/@aws-sdk\/client-[a-z-]+\/dist-es\/(IAM|Lambda|APIGateway|CognitoIdentityProvider|CloudWatchLogs|pagination\/index|waiters\/index)\.js/m;
+/** Our own modules a usage error of init or plan does without (the bundle names each source file in a comment). */
+const OURS_HEAVY = /^\/\/ (src\/(?:engine|state|steps|aws)\/[\w-]+|src\/commands\/(?:init|plan|context))\.ts$/m;
 const SDK = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy)\//m;
 
 /** Run the CLI and return its exit code and the libraries found in the modules it loaded. */
@@ -52,6 +54,16 @@ describe('start-up loads only what it needs', () => {
     expect(r.libs).toEqual([]);
   });
 
+  it.each([
+    ['a bad stack name', ['init', '--stack', 'Bad_Name', '--no-user']],
+    ['a deprecated runtime', ['init', '--runtime', 'python3.9', '--no-user']],
+    ['a bad --scope', ['plan', '--scope', 'a/b', '--no-user']],
+  ])('init or plan with %s: the flags are judged before the command, the engine, the state and the AWS layer load', async (_name, args) => {
+    const r = await loadedBy(args as string[], {}, OURS_HEAVY);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.libs).toEqual([]);
+  });
+
   it('list with a stack in its local state directory: no AWS SDK (it reads only files)', async () => {
     const stateDir = tempStateDir();
     const state = {
@@ -74,6 +86,8 @@ describe('start-up loads only what it needs', () => {
     const r = await loadedBy(['destroy', '--yes', '--json', '--stack', stack, '--region', 'us-east-1', '--endpoint-url', endpoint]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.libs).toContain('@aws-sdk');
+    const ours = await loadedBy(['destroy', '--yes', '--json', '--stack', stack, '--region', 'us-east-1', '--endpoint-url', endpoint], {}, OURS_HEAVY);
+    expect(ours.libs, 'the control: the source comments name our modules').toEqual(expect.arrayContaining(['src/engine/destroy', 'src/commands/context']));
     // Only the commands the stack uses: no client package's whole index (every command, the
     // aggregated client, paginators, waiters), which a dynamic import of the package would keep.
     const whole = await loadedBy(['destroy', '--yes', '--json', '--stack', stack, '--region', 'us-east-1', '--endpoint-url', endpoint], {}, AGGREGATED);
