@@ -30,7 +30,7 @@ export const STEP_KEYS = [
   'user',
 ] as const;
 
-/** Does this stack have the step? No user with --no-user; the M2M client only when asked. */
+/** Does this stack have the step? No user when the user step is off; the M2M client only when asked. */
 export function stepWanted(key: string, inputs: Pick<Inputs, 'userMode' | 'm2mClient'>): boolean {
   return key === 'user' ? inputs.userMode !== 'none' : key === 'm2mClient' ? inputs.m2mClient === true : true;
 }
