@@ -15,8 +15,11 @@ import { REPO, emulatorEnv, runCli, tempStateDir } from '../support/cli.js';
 const RECORDER = pathToFileURL(join(REPO, 'test', 'support', 'load-recorder.mjs')).href;
 const HEAVY = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy|ora|@inquirer|zod\/v4\/classic)\//m;
 const AGGREGATED = /^\/\/ \S*node_modules\/@aws-sdk\/client-[a-z-]+\/dist-es\/(IAM|Lambda|APIGateway|CognitoIdentityProvider|CloudWatchLogs|pagination\/index|waiters\/index)\.js/m;
-/** Our own modules a usage error of init or plan does without (the bundle names each source file in a comment). */
-const OURS_HEAVY = /^\/\/ (src\/(?:engine|state|steps|aws)\/[\w-]+|src\/commands\/(?:init|plan|context))\.ts$/m;
+/**
+ * Our own modules a usage error of init or plan does without (the bundle names each source file in
+ * a comment); each layer's error classes (errors.ts, aws/outcome.ts) are what the renderer needs.
+ */
+const OURS_HEAVY = /^\/\/ (src\/(?:engine|state|steps|aws)\/(?!errors\.|outcome\.)[\w-]+|src\/commands\/(?:init|plan|context))\.ts$/m;
 const SDK = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy)\//m;
 
 /** Run the CLI and return its exit code and the libraries found in the modules it loaded. */
