@@ -8,5 +8,16 @@ if (major < 20 || (major === 20 && minor < 17)) {
 // The AWS SDK warns on Node 20 that its releases after January 2027 need Node 22. This package
 // pins SDK versions that support Node 20, so the notice does not apply; --verbose still shows it.
 if (!process.argv.includes('--verbose')) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// A reader that stops early (`--help | head`) closes stdout: stop quietly, as a Unix tool killed
+// by SIGPIPE would, instead of crashing with an unhandled EPIPE. Results reach stdout only at the
+// end of a run, so the work is done by then, and the exit code stays the run's. A closed stderr
+// (progress only) is no reason to stop a run half-way: its later lines are dropped.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
+process.stderr.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+});
 const { main } = await import('../dist/cli.js');
 process.exitCode = await main(process.argv);
