@@ -15,7 +15,7 @@ export const limitOf = <C>(o: EngineOptions<C>): number => o.concurrency ?? DEFA
 /** A StepContext's `get` and `need` over a lookup of records by key (also for test harnesses). */
 export function dependencyAccess<C>(stepKey: string, records: (key: string) => StepRecord | undefined): Pick<StepContext<C>, 'get' | 'need'> {
   return {
-    get: ((dep: string | AnyStep<C>) => records(typeof dep === 'string' ? dep : dep.key)) as StepContext<C>['get'],
+    get: <R extends StepRecord>(dep: Step<C, R>) => records(dep.key) as R | undefined,
     need: <R extends StepRecord>(dep: Step<C, R>): R => {
       const r = records(dep.key);
       if (!r) throw new MissingDependency(stepKey, dep.key);

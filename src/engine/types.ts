@@ -46,12 +46,10 @@ export interface StepContext<C> {
   /** The application's context (clients, names, inputs): opaque to the engine. */
   app: C;
   /**
-   * The record of a dependency: this run's when it ran, else what state recorded. Given the
-   * dependency's Step, the record has that step's type. By key (for keys known only at run
-   * time), the type is the caller's claim.
+   * The record of a dependency: this run's when it ran, else what state recorded, with that step's
+   * type. By its Step only: a lookup by key string would make the type the caller's claim.
    */
   get<R extends StepRecord>(dep: Step<C, R>): R | undefined;
-  get<R extends StepRecord = StepRecord>(key: string): R | undefined;
   /**
    * The record of a dependency that must exist by now (in create, update, or a delete that
    * needs it): the engine runs a step only after its dependencies, so a missing one is a

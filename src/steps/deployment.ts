@@ -7,9 +7,8 @@ import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { withProgress } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App, Ctx } from './app.js';
-import type { ApiRecord } from './api.js';
-import type { Route } from '../config/routes.js';
-import { methodKey, type MethodRecord } from './method.js';
+import { apiStep } from './api.js';
+import { methodStep, type MethodRecord } from './method.js';
 
 export interface DeploymentRecord extends Record<string, unknown> {
   /** The stage name. */
@@ -33,9 +32,11 @@ export function deployedFingerprint(get: (key: string) => MethodRecord | undefin
   return createHash('sha256').update(all.join('\n')).digest('hex').slice(0, 16);
 }
 
-export function deploymentStepFor(routes: readonly Pick<Route, 'method' | 'path'>[]): Step<App, DeploymentRecord> {
-  const methods = routes.map(methodKey);
-  const fingerprintOf = (ctx: Ctx) => deployedFingerprint((k) => ctx.get<MethodRecord>(k), methods);
+/** The stage, serving these methods (the route steps of this graph). */
+export function deploymentStepFor(methodSteps: readonly Step<App, MethodRecord>[]): Step<App, DeploymentRecord> {
+  const methods = methodSteps.map((m) => m.key);
+  const byKey = new Map(methodSteps.map((m) => [m.key, m]));
+  const fingerprintOf = (ctx: Ctx) => deployedFingerprint((k) => ctx.get(byKey.get(k)!), methods);
   const step: Step<App, DeploymentRecord> = {
     key: 'deployment',
     title: 'Deployment to stage',
@@ -46,7 +47,7 @@ export function deploymentStepFor(routes: readonly Pick<Route, 'method' | 'path'
     deletedWith: 'api',
     async read(ctx, recorded) {
       const { app } = ctx;
-      const api = ctx.get<ApiRecord>('api');
+      const api = ctx.get(apiStep);
       const fingerprint = fingerprintOf(ctx);
       if (!api) return undefined;
       const apigw = await app.aws.apigw();
@@ -77,7 +78,7 @@ export function deploymentStepFor(routes: readonly Pick<Route, 'method' | 'path'
     },
     async create(ctx) {
       const { app } = ctx;
-      const api = ctx.get<ApiRecord>('api')!;
+      const api = ctx.need(apiStep);
       const fingerprint = fingerprintOf(ctx)!;
       const apigw = await app.aws.apigw();
       // A description no other deployment has, so a deployment whose answer was lost is found by it.
@@ -100,7 +101,7 @@ export function deploymentStepFor(routes: readonly Pick<Route, 'method' | 'path'
       return { id: app.inputs.stage, deploymentId: out.id!, fingerprint };
     },
     async update(ctx, live) {
-      const api = ctx.get<ApiRecord>('api')!;
+      const api = ctx.need(apiStep);
       const created = await step.create(ctx);
       if (live.record.id !== ctx.app.inputs.stage) {
         const apigw = await ctx.app.aws.apigw();
@@ -109,7 +110,7 @@ export function deploymentStepFor(routes: readonly Pick<Route, 'method' | 'path'
       return created;
     },
     async delete(ctx, record) {
-      const api = ctx.get<ApiRecord>('api');
+      const api = ctx.get(apiStep);
       if (!api) return;
       const apigw = await ctx.app.aws.apigw();
       await ignoreNotFound(apigw.send(new DeleteStageCommand({ restApiId: api.id, stageName: record.id })));
@@ -119,4 +120,4 @@ export function deploymentStepFor(routes: readonly Pick<Route, 'method' | 'path'
 }
 
 /** The tutorial's stage, serving GET /. */
-export const deploymentStep = deploymentStepFor([{ method: 'GET', path: '/' }]);
+export const deploymentStep = deploymentStepFor([methodStep]);

@@ -2,7 +2,7 @@
 // Order here is only for display; the engine orders by
 // dependsOn and runs independent branches (IAM + Lambda, API Gateway, Cognito) concurrently.
 import type { Inputs } from '../config/schema.js';
-import type { AnyStep, StepRecord } from '../engine/types.js';
+import type { AnyStep, Step, StepRecord } from '../engine/types.js';
 import { apiStep } from './api.js';
 import type { App } from './app.js';
 import { authorizerStep } from './authorizer.js';
@@ -15,8 +15,8 @@ import { logGroupStep } from './log-group.js';
 import { m2mClientStep } from './m2m-client.js';
 import { methodStep, methodStepFor } from './method.js';
 import { permissionStep, permissionStepFor } from './permission.js';
-import { resourcePaths, type HttpMethod, type Route } from '../config/routes.js';
-import { resourceStep } from './resource.js';
+import { parentPath, resourcePaths, type HttpMethod, type Route } from '../config/routes.js';
+import { resourceStep, type ResourceRecord } from './resource.js';
 import { resourceServerStep } from './resource-server.js';
 import { roleStep } from './role.js';
 import { userPoolStep } from './user-pool.js';
@@ -41,7 +41,11 @@ export const STEPS: readonly AnyStep<App>[] = [
 
 /** The steps of a stack's routes: a resource per path, a method and an invoke permission per route, the stage. */
 function routeSteps(routes: readonly Route[]): AnyStep<App>[] {
-  return [...resourcePaths(routes).map(resourceStep), ...routes.map(permissionStepFor), ...routes.map(methodStepFor), deploymentStepFor(routes)];
+  // Parents first (resourcePaths' order): each step gets its parent's step, each method its path's.
+  const resources = new Map<string, Step<App, ResourceRecord>>();
+  for (const p of resourcePaths(routes)) resources.set(p, resourceStep(p, resources.get(parentPath(p))));
+  const methods = routes.map((r) => methodStepFor(r, resources.get(r.path)));
+  return [...resources.values(), ...routes.map((r) => permissionStepFor(r)), ...methods, deploymentStepFor(methods)];
 }
 
 

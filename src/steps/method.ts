@@ -14,10 +14,10 @@ import { errorName, ignoreNotFound, orAbsent } from '../aws/errors.js';
 import type { Change, Step } from '../engine/types.js';
 import { DEFAULT_ROUTE_ID, routeId, routesOf, type Route } from '../config/routes.js';
 import { accountOf, functionArn, sameSet, type App, type Ctx } from './app.js';
-import type { ApiRecord } from './api.js';
-import type { AuthorizerRecord } from './authorizer.js';
-import { methodKey, resourceKey } from './keys.js';
-import type { ResourceRecord } from './resource.js';
+import { apiStep } from './api.js';
+import { authorizerStep, type AuthorizerRecord } from './authorizer.js';
+import { methodKey } from './keys.js';
+import { resourceStep, type ResourceRecord } from './resource.js';
 
 export { methodKey };
 
@@ -52,15 +52,24 @@ export function methodFingerprint(app: App, authorizerId: string, r: RouteRef = 
   return createHash('sha256').update(JSON.stringify(desired)).digest('hex').slice(0, 16);
 }
 
-/** Where a route's method lives: the API's root resource, or the route's path resource. */
-function target(ctx: Ctx, r: RouteRef): { restApiId: string; resourceId: string; httpMethod: string } | undefined {
-  const api = ctx.get<ApiRecord>('api');
-  const resourceId = r.path === '/' ? api?.rootResourceId : ctx.get<ResourceRecord>(resourceKey(r.path))?.id;
-  return api && resourceId ? { restApiId: api.id, resourceId, httpMethod: r.method } : undefined;
-}
-
-export function methodStepFor(r: RouteRef): Step<App, MethodRecord> {
+/**
+ * The step of one route's method. `resource`: the step of the route's path in this graph (none for
+ * `/`, whose method sits on the API's root resource); built here when not given (a retired route).
+ */
+export function methodStepFor(r: RouteRef, resource: Step<App, ResourceRecord> | undefined = r.path === '/' ? undefined : resourceStep(r.path)): Step<App, MethodRecord> {
   const id = routeId(r);
+  /** Where the method lives: the API's root resource, or the route's path resource. */
+  const target = (ctx: Ctx): Where | undefined => {
+    const api = ctx.get(apiStep);
+    const resourceId = resource ? ctx.get(resource)?.id : api?.rootResourceId;
+    return api && resourceId ? { restApiId: api.id, resourceId, httpMethod: r.method } : undefined;
+  };
+  /** The same, where it must be known by now (create, update). */
+  const needTarget = (ctx: Ctx): Where => ({
+    restApiId: ctx.need(apiStep).id,
+    resourceId: resource ? ctx.need(resource).id : ctx.need(apiStep).rootResourceId,
+    httpMethod: r.method,
+  });
   const step: Step<App, MethodRecord> = {
     key: methodKey(r),
     title: `${id} method and Lambda integration`,
@@ -69,13 +78,13 @@ export function methodStepFor(r: RouteRef): Step<App, MethodRecord> {
     // function.ts): the integration's URI is built from names, but API Gateway is not documented to
     // accept a URI naming a function that does not exist yet, so PutIntegration still follows
     // CreateFunction. That costs nothing on a new stack: the authorizer is ready no sooner.
-    dependsOn: ['api', 'authorizer', 'function', ...(r.path === '/' ? [] : [resourceKey(r.path)])],
+    dependsOn: ['api', 'authorizer', 'function', ...(resource ? [resource.key] : [])],
     // Deleting its resource (or, at the root, the API) deletes the method.
-    deletedWith: r.path === '/' ? 'api' : resourceKey(r.path),
+    deletedWith: resource ? resource.key : 'api',
     async read(ctx) {
       const { app } = ctx;
-      const auth = ctx.get<AuthorizerRecord>('authorizer');
-      const where = target(ctx, r);
+      const auth = ctx.get(authorizerStep);
+      const where = target(ctx);
       if (!where) return undefined;
       const apigw = await app.aws.apigw();
       const m = await orAbsent(apigw.send(new GetMethodCommand(where)));
@@ -96,8 +105,8 @@ export function methodStepFor(r: RouteRef): Step<App, MethodRecord> {
     },
     async create(ctx) {
       const { app } = ctx;
-      const auth = ctx.get<AuthorizerRecord>('authorizer')!;
-      const where = target(ctx, r)!;
+      const auth = ctx.need(authorizerStep);
+      const where = needTarget(ctx);
       try {
         await putMethod(app, where, auth, routeScopes(app, r));
       } catch (e) {
@@ -111,8 +120,8 @@ export function methodStepFor(r: RouteRef): Step<App, MethodRecord> {
     },
     async update(ctx, live) {
       const { app } = ctx;
-      const auth = ctx.get<AuthorizerRecord>('authorizer')!;
-      const where = target(ctx, r)!;
+      const auth = ctx.need(authorizerStep);
+      const where = needTarget(ctx);
       const want = routeScopes(app, r);
       const apigw = await app.aws.apigw();
       const ops: PatchOperation[] = [];
@@ -145,7 +154,7 @@ export function methodStepFor(r: RouteRef): Step<App, MethodRecord> {
       return record;
     },
     async delete(ctx) {
-      const where = target(ctx, r);
+      const where = target(ctx);
       if (!where) return;
       const apigw = await ctx.app.aws.apigw();
       await ignoreNotFound(apigw.send(new DeleteMethodCommand(where)));

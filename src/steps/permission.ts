@@ -8,8 +8,8 @@ import type { Change, Step } from '../engine/types.js';
 import { DEFAULT_ROUTE_ID, routeId, sourceArnPart, statementId, type Route } from '../config/routes.js';
 import { accountOf, type App } from './app.js';
 import { permissionKey } from './keys.js';
-import type { ApiRecord } from './api.js';
-import { waitUntilReady, type FunctionRecord } from './function.js';
+import { apiStep } from './api.js';
+import { functionStep, waitUntilReady } from './function.js';
 
 export interface PermissionRecord extends Record<string, unknown> {
   id: string;
@@ -68,8 +68,8 @@ export function permissionStepFor(r: RouteRef): Step<App, PermissionRecord> {
     deletedWith: 'function',
     async read(ctx) {
       const { app } = ctx;
-      const fn = ctx.get<FunctionRecord>('function');
-      const api = ctx.get<ApiRecord>('api');
+      const fn = ctx.get(functionStep);
+      const api = ctx.get(apiStep);
       if (!fn) return undefined;
       const st = await statement(app, fn.id, sidOf(app));
       if (!st) return undefined;
@@ -85,8 +85,8 @@ export function permissionStepFor(r: RouteRef): Step<App, PermissionRecord> {
     },
     async create(ctx) {
       const { app } = ctx;
-      const fn = ctx.get<FunctionRecord>('function')!;
-      const api = ctx.get<ApiRecord>('api')!;
+      const fn = ctx.need(functionStep);
+      const api = ctx.need(apiStep);
       const lambda = await app.aws.lambda();
       const SourceArn = sourceArn(app, api.id, r);
       const sid = sidOf(app);
@@ -131,7 +131,7 @@ export function permissionStepFor(r: RouteRef): Step<App, PermissionRecord> {
       return step.create(ctx);
     },
     async delete(ctx, record) {
-      const fn = ctx.get<FunctionRecord>('function');
+      const fn = ctx.get(functionStep);
       if (!fn) return;
       const lambda = await ctx.app.aws.lambda();
       await oneAtATime(ctx.app, () => ignoreNotFound(lambda.send(new RemovePermissionCommand({ FunctionName: fn.id, StatementId: record.id }))));

@@ -6,7 +6,7 @@ import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { parentPath } from '../config/routes.js';
 import type { Step } from '../engine/types.js';
 import type { App, Ctx } from './app.js';
-import type { ApiRecord } from './api.js';
+import { apiStep } from './api.js';
 import { resourceKey } from './keys.js';
 
 export interface ResourceRecord extends Record<string, unknown> {
@@ -43,17 +43,16 @@ function listResources(app: App, restApiId: string, fresh = false): Promise<Reso
   return p;
 }
 
-/** The parent's resource id: the API's root, or the parent path's resource. */
-function parentId(ctx: Ctx, path: string): string | undefined {
-  const parent = parentPath(path);
-  return parent === '/' ? ctx.get<ApiRecord>('api')?.rootResourceId : ctx.get<ResourceRecord>(resourceKey(parent))?.id;
-}
-
-export function resourceStep(path: string): Step<App, ResourceRecord> {
-  const parent = parentPath(path);
+/**
+ * The step of one path's resource. `parent`: the parent path's step in this graph (the root `/`
+ * has none); built here when not given (a retired path's step, whose parent is looked up by key).
+ */
+export function resourceStep(path: string, parent: Step<App, ResourceRecord> | undefined = parentStepOf(path)): Step<App, ResourceRecord> {
   const part = path.slice(path.lastIndexOf('/') + 1);
+  /** The parent's resource id: the API's root, or the parent path's resource. */
+  const parentIdOf = (ctx: Ctx): string => (parent ? ctx.need(parent).id : ctx.need(apiStep).rootResourceId);
   const find = async (ctx: Ctx, fresh: boolean): Promise<ResourceRecord | undefined> => {
-    const api = ctx.get<ApiRecord>('api');
+    const api = ctx.get(apiStep);
     if (!api) return undefined;
     const hit = (await listResources(ctx.app, api.id, fresh)).find((x) => x.path === path);
     return hit?.id ? { id: hit.id, path } : undefined;
@@ -62,11 +61,11 @@ export function resourceStep(path: string): Step<App, ResourceRecord> {
     key: resourceKey(path),
     title: `API resource ${path}`,
     displayName: () => path,
-    dependsOn: ['api', ...(parent === '/' ? [] : [resourceKey(parent)])],
+    dependsOn: ['api', ...(parent ? [parent.key] : [])],
     // Deleting the parent resource (or the API) deletes this one and its methods.
-    deletedWith: parent === '/' ? 'api' : resourceKey(parent),
+    deletedWith: parent ? parent.key : 'api',
     async read(ctx, recorded) {
-      const api = ctx.get<ApiRecord>('api');
+      const api = ctx.get(apiStep);
       if (!api) return undefined;
       if (recorded?.id) {
         const apigw = await ctx.app.aws.apigw();
@@ -77,23 +76,30 @@ export function resourceStep(path: string): Step<App, ResourceRecord> {
       return found ? { record: found, changes: [] } : undefined;
     },
     async create(ctx) {
-      const api = ctx.get<ApiRecord>('api')!;
+      const api = ctx.need(apiStep);
+      const parentId = parentIdOf(ctx);
       const apigw = await ctx.app.aws.apigw();
       // A create whose answer was lost, or one a crash left unrecorded: found by its path and used.
       const { value } = await createOrAdopt<ResourceRecord>({
         what: `API resource ${path}`,
         note: ctx.note,
         find: () => find(ctx, true),
-        create: async () => ({ id: (await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: parentId(ctx, path)!, pathPart: part }))).id!, path }),
+        create: async () => ({ id: (await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId, pathPart: part }))).id!, path }),
       });
       return value;
     },
     async delete(ctx, record) {
-      const api = ctx.get<ApiRecord>('api');
+      const api = ctx.get(apiStep);
       if (!api) return;
       const apigw = await ctx.app.aws.apigw();
       await ignoreNotFound(apigw.send(new DeleteResourceCommand({ restApiId: api.id, resourceId: record.id })));
     },
   };
   return step;
+}
+
+/** The parent path's step (undefined for a path right under the root). */
+function parentStepOf(path: string): Step<App, ResourceRecord> | undefined {
+  const parent = parentPath(path);
+  return parent === '/' ? undefined : resourceStep(parent);
 }

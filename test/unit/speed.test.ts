@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apply, destroy, readAll } from '../../src/engine/index.js';
 import type { Step, StepRecord } from '../../src/engine/types.js';
 import { waitUntilReady } from '../../src/steps/function.js';
+import { depByKey } from './engine/dep-by-key.js';
 
 /** A fake cloud that logs calls and counts how many run at once. */
 class Cloud {
@@ -40,7 +41,7 @@ function step(c: Cloud, key: string, dependsOn: string[], lookup: Lookup, extra:
     dependsOn,
     async read(ctx) {
       if (lookup === 'parent') {
-        const parent = ctx.get(dependsOn[0]!);
+        const parent = ctx.get(depByKey(dependsOn[0]!));
         if (!parent) return undefined;
         await c.op(`read:${key}`);
         const r = c.live.get(key);
@@ -52,7 +53,7 @@ function step(c: Cloud, key: string, dependsOn: string[], lookup: Lookup, extra:
     },
     async create(ctx) {
       await c.op(`create:${key}`);
-      const r: StepRecord = { id: `${key}-${++c.seq}`, ...(lookup === 'parent' ? { parent: ctx.get(dependsOn[0]!)?.id } : {}) };
+      const r: StepRecord = { id: `${key}-${++c.seq}`, ...(lookup === 'parent' ? { parent: ctx.get(depByKey(dependsOn[0]!))?.id } : {}) };
       c.live.set(key, r);
       return r;
     },

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { apply, destroy, execute, NotOwned, plan, readAll, StepFailed } from '../../../src/engine/index.js';
 import type { EngineEvent, EngineOptions, Step, StepRecord } from '../../../src/engine/types.js';
+import { depByKey } from './dep-by-key.js';
 
 /** Resources by key; a key may hold several copies (the first is the one a read keeps). */
 class Cloud {
@@ -24,7 +25,7 @@ function fake(c: Cloud, key: string, dependsOn: string[] = [], extra: Partial<St
       c.calls.push(`read:${key}`);
       if (c.foreign.has(key)) throw new NotOwned({ kind: 'thing', name: `name-${key}` }, 'demo', { key: 'owner' });
       const container = extra.deletedWith;
-      const all = (c.copies.get(key) ?? []).filter((r) => !container || r.in === ctx.get(container)?.id);
+      const all = (c.copies.get(key) ?? []).filter((r) => !container || r.in === ctx.get(depByKey(container))?.id);
       if (!all.length) return undefined;
       const kept = all.find((r) => r.id === recorded?.id) ?? all[0]!;
       const extras = all.filter((r) => r !== kept);
@@ -33,7 +34,7 @@ function fake(c: Cloud, key: string, dependsOn: string[] = [], extra: Partial<St
     async create(ctx) {
       c.calls.push(`create:${key}`);
       const container = extra.deletedWith;
-      const r: StepRecord = { id: `${key}-${++c.seq}`, ...(container ? { in: ctx.get(container)?.id } : {}) };
+      const r: StepRecord = { id: `${key}-${++c.seq}`, ...(container ? { in: ctx.get(depByKey(container))?.id } : {}) };
       c.copies.set(key, [...(c.copies.get(key) ?? []), r]);
       return r;
     },

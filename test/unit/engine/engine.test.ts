@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apply, depth, destroy, NotOwned, plan, readAll, StepFailed } from '../../../src/engine/index.js';
 import type { EngineEvent, Step, StepRecord } from '../../../src/engine/types.js';
+import { depByKey } from './dep-by-key.js';
 
 /** A fake cloud: resources by key, a call log, optional failures and delays. */
 class FakeCloud {
@@ -34,13 +35,13 @@ function step(cloud: FakeCloud, key: string, dependsOn: string[] = [], extra: Pa
       const r = cloud.live.get(key);
       if (!r) return undefined;
       // A child whose parent was recreated no longer exists under it.
-      for (const d of dependsOn) if (r[`dep:${d}`] !== ctx.get(d)?.id) return undefined;
+      for (const d of dependsOn) if (r[`dep:${d}`] !== ctx.get(depByKey(d))?.id) return undefined;
       return { record: r, changes: r.want === 'drift' ? [{ field: 'x', from: 1, to: 2 }] : [] };
     },
     async create(ctx) {
       await cloud.op(`create:${key}`);
       const r: StepRecord = { id: `${key}-${++cloud.idSeq}` };
-      for (const d of dependsOn) r[`dep:${d}`] = ctx.get(d)?.id;
+      for (const d of dependsOn) r[`dep:${d}`] = ctx.get(depByKey(d))?.id;
       cloud.live.set(key, r);
       return r;
     },

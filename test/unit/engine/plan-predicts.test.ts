@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { INIT_ACTION_OF, type PlanStepAction } from '../../../src/commands/plan.js';
 import { apply, plan, StepFailed } from '../../../src/engine/index.js';
 import type { Step, StepRecord } from '../../../src/engine/types.js';
+import { depByKey } from './dep-by-key.js';
 
 // ---------------------------------------------------------------------------------------------
 // A fake cloud whose steps behave like the real ones: a child lives inside its container
@@ -27,11 +28,11 @@ function fake(cloud: Cloud, key: string, dependsOn: string[] = [], extra: Partia
       cloud.calls.push(`read:${key}`);
       const r = cloud.live.get(key);
       if (!r) return undefined;
-      if (container && r.refs[container] !== ctx.get(container)?.id) return undefined;
+      if (container && r.refs[container] !== ctx.get(depByKey(container))?.id) return undefined;
       const changes = [];
       for (const d of dependsOn) {
         if (d === container) continue;
-        const want = ctx.get(d)?.id ?? `(new ${d})`;
+        const want = ctx.get(depByKey(d))?.id ?? `(new ${d})`;
         if (r.refs[d] !== want) changes.push({ field: d, from: r.refs[d], to: want });
       }
       if (r.drift) changes.push({ field: 'x', from: 1, to: 2 });
@@ -40,7 +41,7 @@ function fake(cloud: Cloud, key: string, dependsOn: string[] = [], extra: Partia
     },
     async create(ctx) {
       cloud.calls.push(`create:${key}`);
-      const r = { id: `${key}-${++cloud.seq}`, refs: Object.fromEntries(dependsOn.map((d) => [d, ctx.get(d)?.id as string | undefined])) };
+      const r = { id: `${key}-${++cloud.seq}`, refs: Object.fromEntries(dependsOn.map((d) => [d, ctx.get(depByKey(d))?.id as string | undefined])) };
       cloud.live.set(key, r);
       return { id: r.id };
     },
@@ -48,7 +49,7 @@ function fake(cloud: Cloud, key: string, dependsOn: string[] = [], extra: Partia
       cloud.calls.push(`update:${key}`);
       const old = cloud.live.get(key)!;
       const id = live.changes.some((c) => c.replace) ? `${key}-${++cloud.seq}` : old.id;
-      cloud.live.set(key, { id, refs: Object.fromEntries(dependsOn.map((d) => [d, ctx.get(d)?.id as string | undefined])) });
+      cloud.live.set(key, { id, refs: Object.fromEntries(dependsOn.map((d) => [d, ctx.get(depByKey(d))?.id as string | undefined])) });
       return { id };
     },
     async delete(_ctx, rec) {
