@@ -94,8 +94,8 @@ async function call(url: string, token: string | undefined, method: string): Pro
 }
 
 /** Answers that mean "not live yet" right after init: a new stage (403 Missing Authentication Token), a permission not yet in force (500), a 404. */
-export function notLiveYet(a: { status: number; body: string }): string | undefined {
-  if (a.status === 403 && /Missing Authentication Token/i.test(a.body)) return 'the stage does not serve GET / yet (403 Missing Authentication Token)';
+export function notLiveYet(a: { status: number; body: string }, route = 'GET /'): string | undefined {
+  if (a.status === 403 && /Missing Authentication Token/i.test(a.body)) return `the stage does not serve ${route} yet (403 Missing Authentication Token)`;
   if (a.status === 404) return 'the API answers 404';
   if (a.status === 500 || a.status === 503) return `the API answers ${a.status} (a new Lambda permission can take a moment)`;
   return undefined;
@@ -119,7 +119,7 @@ async function runCheck(id: CheckId, t: Target, token: string | undefined, live:
   let actual: { status: number; body: string };
   try {
     // Through the documented propagation windows first; what is still wrong after them is a failure.
-    actual = await untilLive(() => call(t.url, token, t.method), (a) => (expected.status.includes(a.status) ? undefined : notLiveYet(a)), live);
+    actual = await untilLive(() => call(t.url, token, t.method), (a) => (expected.status.includes(a.status) ? undefined : notLiveYet(a, t.route)), live);
   } catch (e) {
     const err = unreachable(t.url, e);
     return { ...base, actual: { error: err.message }, result: 'fail', cause: `the API did not answer — ${err.hint}` };

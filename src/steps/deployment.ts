@@ -7,6 +7,7 @@ import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { withProgress } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App, Ctx } from './app.js';
+import { DEFAULT_ROUTE_ID } from '../config/routes.js';
 import { apiStep } from './api.js';
 import { methodStep, type MethodRecord } from './method.js';
 
@@ -37,6 +38,9 @@ export function deploymentStepFor(methodSteps: readonly Step<App, MethodRecord>[
   const methods = methodSteps.map((m) => m.key);
   const byKey = new Map(methodSteps.map((m) => [m.key, m]));
   const fingerprintOf = (ctx: Ctx) => deployedFingerprint((k) => ctx.get(byKey.get(k)!), methods);
+  // What the stage serves, in the drift text: "the method" for the tutorial's GET / alone, else the routes by name.
+  const routeIds = methods.map((k) => (k === 'method' ? DEFAULT_ROUTE_ID : k.slice('method:'.length)));
+  const served = methods.length === 1 && methods[0] === 'method' ? 'the method' : `the method${methods.length > 1 ? 's' : ''} ${routeIds.join(', ')}`;
   const step: Step<App, DeploymentRecord> = {
     key: 'deployment',
     title: 'Deployment to stage',
@@ -72,7 +76,7 @@ export function deploymentStepFor(methodSteps: readonly Step<App, MethodRecord>[
       }
       // The method (or the authorizer) changed since the stage was deployed: the stage serves the old one.
       if ((fingerprint !== undefined && fingerprint !== recorded?.fingerprint) || ctx.changedDeps.some((d) => d !== 'api')) {
-        changes.push({ field: 'servedConfiguration', from: 'an earlier configuration of the method', to: 'the current one (a new deployment)' });
+        changes.push({ field: 'servedConfiguration', from: `an earlier configuration of ${served}`, to: 'the current one (a new deployment)' });
       }
       return { record, changes };
     },

@@ -96,6 +96,15 @@ export async function waitUntilReady(
   });
 }
 
+/**
+ * The function's description: the tutorial's "Hello World" for its handler (unchanged, so stacks
+ * made before stay as they are), a neutral one for the user's own code (which is no Hello World).
+ * Not compared by read: a description is no drift.
+ */
+export function functionDescription(app: Pick<App, 'stack' | 'inputs'>): string {
+  return app.inputs.code ? `${app.stack} API handler (cognito-scope-setup)` : 'Hello World (cognito-scope-setup)';
+}
+
 export const functionStep: Step<App, FunctionRecord> = {
   key: 'function',
   title: 'Lambda function',
@@ -156,7 +165,7 @@ export const functionStep: Step<App, FunctionRecord> = {
               Role: role.arn,
               Handler: code.handler,
               Code: { ZipFile: code.zip },
-              Description: 'Hello World (cognito-scope-setup)',
+              Description: functionDescription(app),
               Timeout: 10,
               MemorySize: 128,
               Tags: tagsObject(app),
@@ -182,7 +191,7 @@ export const functionStep: Step<App, FunctionRecord> = {
     const FunctionName = live.record.id;
     if (fields.has('runtime') || fields.has('handler') || fields.has('role')) {
       await withProgress(ctx.note, () =>
-        lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.need(roleStep).arn })),
+        lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.need(roleStep).arn, Description: functionDescription(app) })),
       );
       await waitUntilReady(lambda, FunctionName, 'updated', { since: Date.now() });
     }

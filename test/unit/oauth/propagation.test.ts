@@ -19,6 +19,10 @@ describe('untilLive', () => {
     expect(notes[0]).toMatch(/stage does not serve GET \/ yet .*AWS can take up to a minute/);
   });
 
+  it("names the route checked, not the tutorial's GET /, when a route's stage is not served yet", () => {
+    expect(notLiveYet({ status: 403, body: '{"message":"Missing Authentication Token"}' }, 'DELETE /messages/{id}')).toBe('the stage does not serve DELETE /messages/{id} yet (403 Missing Authentication Token)');
+  });
+
   it('gives up after the 60 s window with the last answer (then it is reported as a failure)', async () => {
     const c = clock();
     let n = 0;

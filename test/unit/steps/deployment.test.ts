@@ -1,6 +1,7 @@
 import { CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetStageCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deploymentStep } from '../../../src/steps/deployment.js';
+import { deploymentStep, deploymentStepFor } from '../../../src/steps/deployment.js';
+import { methodStepFor } from '../../../src/steps/method.js';
 import { RECORDS, apigwMock, makeHarness, resetMocks, sent } from './harness.js';
 
 const API = RECORDS.api;
@@ -44,6 +45,18 @@ describe('deployment.read', () => {
     apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'dep1' });
     const live = await deploymentStep.read(h.ctx, RECORDED);
     expect(live?.changes.length).toBeGreaterThan(0);
+  });
+
+  it('with routes, the text names the methods the stage serves, not "the method"', async () => {
+    const routes = [{ method: 'GET', path: '/messages' }, { method: 'DELETE', path: '/messages/{id}' }] as const;
+    const step = deploymentStepFor(routes.map((r) => methodStepFor(r)));
+    const h = makeHarness({ records: { ...deps, 'method:GET /messages': { id: 'GET /messages', fingerprint: 'a' }, 'method:DELETE /messages/{id}': { id: 'DELETE /messages/{id}', fingerprint: 'b' } } });
+    apigwMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'dep1' });
+    const live = await step.read(h.ctx, RECORDED);
+    expect(live?.changes).toEqual([{ field: 'servedConfiguration', from: 'an earlier configuration of the methods GET /messages, DELETE /messages/{id}', to: 'the current one (a new deployment)' }]);
+    const one = deploymentStepFor([methodStepFor({ method: 'POST', path: '/messages' })]);
+    const h1 = makeHarness({ records: { ...deps, 'method:POST /messages': { id: 'POST /messages', fingerprint: 'c' } } });
+    expect((await one.read(h1.ctx, RECORDED))?.changes[0]?.from).toBe('an earlier configuration of the method POST /messages');
   });
 
   it('does not wait for, or redeploy for, the Lambda permission (it is not part of the deployment)', () => {

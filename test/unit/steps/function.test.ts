@@ -8,6 +8,9 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { functionStep } from '../../../src/steps/function.js';
@@ -47,6 +50,17 @@ describe('function.create', () => {
     expect(source).toContain("'statusCode': 200");
     expect(source).toMatch(/def lambda_handler\(event, context\):/);
     expect(h.notes).toEqual([]);
+    // The tutorial's description, as before (stacks made earlier show no difference).
+    expect(input.Description).toBe('Hello World (cognito-scope-setup)');
+  });
+
+  it("the user's own code (--code) gets a neutral description, not the tutorial's Hello World", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'css-fn-unit-'));
+    writeFileSync(join(dir, 'app.py'), 'def handle(e, c):\n    return {"statusCode": 200}\n');
+    const h = makeHarness({ records: { role: RECORDS.role }, inputs: { code: dir, handler: 'app.handle' } });
+    lambdaMock.on(CreateFunctionCommand).resolves({ FunctionArn: RECORDS.function.arn, State: 'Active' });
+    await functionStep.create(h.ctx);
+    expect(lambdaMock.commandCalls(CreateFunctionCommand)[0].args[0].input).toMatchObject({ Handler: 'app.handle', Description: `${STACK} API handler (cognito-scope-setup)` });
   });
 
   it('a new Pending function: returns once CreateFunction answered and hands the wait for Active to the engine', async () => {
@@ -172,6 +186,7 @@ describe('function.update', () => {
       Runtime: 'python3.13',
       Handler: 'lambda_function.lambda_handler',
       Role: RECORDS.role.arn,
+      Description: 'Hello World (cognito-scope-setup)',
     });
     expect(lambdaMock.commandCalls(UpdateFunctionCodeCommand)[0].args[0].input).toEqual({ FunctionName: FN, ZipFile: lambdaCode('python3.13').zip });
   });
