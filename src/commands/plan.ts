@@ -6,7 +6,11 @@
 import type { StackArgs } from '../config/fields.js';
 import { plan, StepFailed, type Change, type Plan } from '../engine/index.js';
 import { colorsFor, type Io } from '../ui/output.js';
-import { renderPlanView } from '../ui/plan-view.js';
+import { routeId, routesOf } from '../config/routes.js';
+import type { App } from '../steps/app.js';
+import { routeOfMethodKey } from '../steps/keys.js';
+import { routeScopes } from '../steps/method.js';
+import { renderPlanView, type PlanViewRoute } from '../ui/plan-view.js';
 import { commandLine, type Where } from './command-line.js';
 import { EXIT } from './exit-codes.js';
 import { readFailed } from './failures.js';
@@ -59,6 +63,28 @@ function reasonFor(changes: Change[]): string {
     .filter((c) => c.replace)
     .map((c) => c.reason ?? `${c.field} cannot be changed in place: the resource is deleted and created again`)
     .join('; ');
+}
+
+/**
+ * The route changes of a plan, for the "Routes:" block: a route whose method is created (added),
+ * deleted as no longer asked for (removed), or whose scopes change. Only on a stack with routes of
+ * its own, or one losing them: the tutorial's GET / alone keeps the plan as it was.
+ */
+export function planRoutes(planned: Plan, app: App): PlanViewRoute[] {
+  const out: PlanViewRoute[] = [];
+  for (const p of planned.steps) {
+    const route = routeOfMethodKey(p.key);
+    if (!route) continue;
+    if (p.action === 'create') {
+      const r = routesOf(app.inputs).find((x) => routeId(x) === route);
+      out.push({ route, change: 'add', scopes: r ? routeScopes(app, r) : [] });
+    } else if (p.action === 'delete' && p.origin === 'retired') out.push({ route, change: 'remove' });
+    else {
+      const ch = p.changes.find((x) => x.field === 'authorizationScopes');
+      if (ch && (p.action === 'update' || p.action === 'adopt')) out.push({ route, change: 'change', from: ch.from, to: ch.to });
+    }
+  }
+  return app.inputs.routes || out.some((r) => r.change === 'remove') ? out : [];
 }
 
 /** The engine's plan as plan's JSON steps (and init's confirmation shows the same). */
@@ -122,13 +148,13 @@ export const handler: Handler<StackArgs> = async (ctx) => {
     steps,
     notes,
   };
-  return { exit: changesPending ? EXIT.PENDING : EXIT.OK, json: doc, text: renderPlan(doc, io, { stack: doc.stack, region: o.region, state: o.state, profile: o.profile }) };
+  return { exit: changesPending ? EXIT.PENDING : EXIT.OK, json: doc, text: renderPlan(doc, io, { stack: doc.stack, region: o.region, state: o.state, profile: o.profile }, planRoutes(planned, session.app)) };
 };
 
-export function renderPlan(doc: PlanDocument, io: Io, g: Where = { stack: doc.stack }): string {
+export function renderPlan(doc: PlanDocument, io: Io, g: Where = { stack: doc.stack }, routes: readonly PlanViewRoute[] = []): string {
   const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
   const footer = doc.notes.map((n) => `Note: ${n}`);
   if (doc.changesPending) footer.push(`To apply: ${commandLine('init', g)} with the same flags${doc.needsAllowReplace ? ' plus --allow-replace' : ''}.`);
   else footer.push('Nothing to change: init would make no change.');
-  return renderPlanView({ stack: doc.stack, region: doc.region, accountId: doc.accountId, steps: doc.steps, footer }, c);
+  return renderPlanView({ stack: doc.stack, region: doc.region, accountId: doc.accountId, steps: doc.steps, routes, footer }, c);
 }

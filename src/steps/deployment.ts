@@ -7,8 +7,8 @@ import { ignoreNotFound, orAbsent } from '../aws/errors.js';
 import { withProgress } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App, Ctx } from './app.js';
-import { DEFAULT_ROUTE_ID } from '../config/routes.js';
 import { apiStep } from './api.js';
+import { routeOfMethodKey } from './keys.js';
 import { methodStep, type MethodRecord } from './method.js';
 
 export interface DeploymentRecord extends Record<string, unknown> {
@@ -39,7 +39,7 @@ export function deploymentStepFor(methodSteps: readonly Step<App, MethodRecord>[
   const byKey = new Map(methodSteps.map((m) => [m.key, m]));
   const fingerprintOf = (ctx: Ctx) => deployedFingerprint((k) => ctx.get(byKey.get(k)!), methods);
   // What the stage serves, in the drift text: "the method" for the tutorial's GET / alone, else the routes by name.
-  const routeIds = methods.map((k) => (k === 'method' ? DEFAULT_ROUTE_ID : k.slice('method:'.length)));
+  const routeIds = methods.map((k) => routeOfMethodKey(k) ?? k);
   const served = methods.length === 1 && methods[0] === 'method' ? 'the method' : `the method${methods.length > 1 ? 's' : ''} ${routeIds.join(', ')}`;
   const step: Step<App, DeploymentRecord> = {
     key: 'deployment',

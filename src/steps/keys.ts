@@ -10,6 +10,8 @@ type RouteRef = Pick<Route, 'method' | 'path'>;
 export const resourceKey = (path: string): string => `resource:${path}`;
 /** A route's method step: `method` for the tutorial's GET /, else `method:POST /messages`. */
 export const methodKey = (r: RouteRef): string => (routeId(r) === DEFAULT_ROUTE_ID ? 'method' : `method:${routeId(r)}`);
+/** The route of a method step's key (`GET /`, `POST /messages`); undefined for any other key. */
+export const routeOfMethodKey = (key: string): string | undefined => (key === 'method' ? DEFAULT_ROUTE_ID : key.startsWith('method:') ? key.slice('method:'.length) : undefined);
 /** A route's invoke permission step: `permission`, or `permission:POST /messages`. */
 export const permissionKey = (r: RouteRef): string => (routeId(r) === DEFAULT_ROUTE_ID ? 'permission' : `permission:${routeId(r)}`);
 

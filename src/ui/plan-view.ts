@@ -20,12 +20,20 @@ export interface PlanViewStep {
   extras?: readonly string[];
 }
 
+/** A route the plan adds, removes, or whose scopes it changes (live then wanted). */
+export type PlanViewRoute =
+  | { route: string; change: 'add'; scopes: readonly string[] }
+  | { route: string; change: 'remove' }
+  | { route: string; change: 'change'; from: unknown; to: unknown };
+
 export interface PlanView {
   stack: string;
   region: string;
   accountId: string;
   endpoint?: string;
   steps: readonly PlanViewStep[];
+  /** Route changes, shown as a block of their own after the steps (absent or empty: no block). */
+  routes?: readonly PlanViewRoute[];
   /** Lines after the counts (notes, what to run). */
   footer?: readonly string[];
 }
@@ -66,6 +74,18 @@ export function renderPlanView(v: PlanView, c: ChalkInstance): string {
     if (s.reason) lines.push(`${pad}why: ${s.reason}`);
     for (const x of s.extras ?? []) lines.push(`  ${paint.delete(MARKS.delete.padEnd(wm))}  ${s.title.padEnd(wt)}  ${x}  (another copy tagged as this stack's)`);
   }
+  if (v.routes?.length) lines.push('', ...routeLines(v.routes, c));
   lines.push('', planCounts(v.steps), ...(v.footer ?? []));
   return lines.join('\n') + '\n';
+}
+
+/** The "Routes:" block: `+ POST /messages  scopes: ...`, `- DELETE /x`, `~ GET /y  scopes  live: [...]  wanted: [...]`. */
+function routeLines(routes: readonly PlanViewRoute[], c: ChalkInstance): string[] {
+  const w = Math.max(0, ...routes.filter((r) => r.change !== 'remove').map((r) => r.route.length));
+  const line = (r: PlanViewRoute): string => {
+    if (r.change === 'add') return `  ${c.green('+')} ${r.route.padEnd(w)}  scopes: ${r.scopes.join(', ') || '(none)'}`;
+    if (r.change === 'remove') return `  ${c.red('-')} ${r.route}`;
+    return `  ${c.yellow('~')} ${r.route.padEnd(w)}  ${changeLine({ field: 'scopes', from: r.from, to: r.to })}`;
+  };
+  return [c.bold('Routes:'), ...routes.map(line)];
 }

@@ -134,6 +134,16 @@ describe('three routes with their own scopes', () => {
       'permission:GET /health': 'create',
       deployment: 'update',
     });
+    // The text plan says the same as routes: added, changed (live then wanted scopes), removed.
+    const text = await runCli(['plan', ...base.filter((a) => a !== '--json'), ...next], { env });
+    expect(text.code, text.stderr).toBe(3);
+    const block = text.stdout.slice(text.stdout.indexOf('Routes:')).split('\n\n')[0];
+    expect(block.split('\n').map((l: string) => l.trim().replace(/\s+/g, ' '))).toEqual([
+      'Routes:',
+      `~ GET /messages scopes live: ["${stack}-api/read"] wanted: ["${stack}-api/read","${stack}-api/admin"]`,
+      `+ GET /health scopes: ${stack}-api/read`,
+      '- DELETE /messages/{id}',
+    ]);
     const r = await runCli(['init', '--yes', ...base, ...next], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(await resources(apiId)).toEqual(['/', '/health', '/messages']);
