@@ -1,12 +1,12 @@
 // `status`: read every resource live and compare with what was asked; change nothing.
 // Exit 0 when in sync, 3 when something is missing or drifted, 1 when a read failed.
-import { explainAwsError } from './aws-errors.js';
 import { readAll } from '../engine/index.js';
 import type { GlobalArgs } from '../config/fields.js';
 import { colorsFor } from '../ui/output.js';
 import { changeLine } from '../ui/plan-view.js';
 import { commandLine } from './command-line.js';
 import { EXIT } from './exit-codes.js';
+import { explain } from './explain.js';
 import type { Handler } from './kernel.js';
 
 export const handler: Handler<GlobalArgs> = async (ctx) => {
@@ -22,7 +22,7 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
     // Other copies tagged as this stack's (init keeps the recorded one and deletes these).
     if (r.extras?.length) base.duplicates = r.extras.map((x) => String(x.id));
     if (r.error) {
-      const e = explainAwsError(r.error, { endpoint: session.endpoint, region: session.state.region, profile: o.profile });
+      const e = explain(r.error, { endpoint: session.endpoint, region: session.state.region, profile: o.profile });
       base.error = e instanceof Error ? e.message : String(e);
     }
     return { ...base, title: r.title };

@@ -58,3 +58,11 @@ describe('steps, engine, state and aws do not speak CLI', () => {
     expect(importsOf(f, text)).toEqual(['commands/explain.ts', 'ui/output.ts', 'errors.ts', 'commands/notices.ts', 'ui/side-effect.ts']);
   });
 });
+
+describe('one place says what an error means', () => {
+  it("status explains a read's error through explain() (src/commands/explain.ts), not aws-errors.ts beside it", () => {
+    const file = join(SRC, 'commands', 'status.ts');
+    expect(importsOf(file)).toContain('commands/explain.ts');
+    expect(importsOf(file)).not.toContain('commands/aws-errors.ts');
+  });
+});
