@@ -136,11 +136,20 @@ async function runCheck(id: CheckId, t: Target, token: string | undefined, live:
 }
 
 const skipped = (id: CheckId, t: Target, cause: string): Check => ({ id, route: t.route, title: titleOf(id, t), expected: expectedOf(id, t), result: 'skipped', cause });
-const tokenFailed = (id: CheckId, t: Target, e: unknown): Check => {
-  const err = e instanceof CliError ? e : undefined;
-  const message = (e as Error)?.message ?? String(e);
-  return { id, route: t.route, title: titleOf(id, t), expected: expectedOf(id, t), actual: { error: message }, result: 'fail', cause: err?.hint ? `no token could be had — ${err.hint}` : 'no token could be had' };
-};
+/**
+ * A token failure verify reports as a failed check and goes on: any CliError but bad input (a
+ * UsageError, which ends the run with exit 2 before a check is counted), and no unexpected error.
+ */
+export const reportedTokenFailure = (e: unknown): e is CliError => e instanceof CliError && !(e instanceof UsageError);
+const tokenFailed = (id: CheckId, t: Target, e: CliError): Check => ({
+  id,
+  route: t.route,
+  title: titleOf(id, t),
+  expected: expectedOf(id, t),
+  actual: { error: e.message },
+  result: 'fail',
+  cause: e.hint ? `no token could be had — ${e.hint}` : 'no token could be had',
+});
 
 /** The routes to check, each with a URL to call ({param} parts filled in). */
 function targetsOf(outputs: Outputs, inputs: Parameters<typeof routesOf>[0] & { code?: string }, base: string): Target[] {
@@ -213,7 +222,7 @@ export const handler: Handler<VerifyOpts> = async (ctx) => {
         idToken = user.idToken;
       }
     } catch (e) {
-      if (!(e instanceof CliError) || e.exitCode === 2) throw e;
+      if (!reportedTokenFailure(e)) throw e;
       checks.push(tokenFailed('access-token-with-scope', t, e));
     }
     if (access) checks.push(await runCheck('access-token-with-scope', t, access, live));
@@ -228,7 +237,7 @@ export const handler: Handler<VerifyOpts> = async (ctx) => {
       try {
         checks.push(await runCheck('access-token-without-scope', t, await m2mFor(others), live));
       } catch (e) {
-        if (!(e instanceof CliError) || e.exitCode === 2) throw e;
+        if (!reportedTokenFailure(e)) throw e;
         checks.push(tokenFailed('access-token-without-scope', t, e));
       }
     } else {

@@ -5,7 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { flowSettings } from '../../src/commands/oauth-flow.js';
 import { runToken } from '../../src/commands/token.js';
-import { likelyCause, runVerify } from '../../src/commands/verify.js';
+import { likelyCause, reportedTokenFailure, runVerify } from '../../src/commands/verify.js';
+import { CliError, UsageError } from '../../src/errors.js';
 import { captureIo, fakeState, writeStateFile } from './support/fake-stack.js';
 
 const SCOPE = 'hello-world-api/read.helloworld.message';
@@ -26,6 +27,15 @@ describe('likely cause of a failed verify check', () => {
     ['a token without the scope accepted', 'access-token-without-scope', 200, '"Hello World!"', undefined, /authorizationScopes is missing/],
   ] as const)('%s', (_name, id, status, body, claims, cause) => {
     expect(likelyCause(id, status, body, claims, [SCOPE])).toMatch(cause);
+  });
+});
+
+describe('which token failures verify reports as a failed check', () => {
+  it('a CliError (a refused grant, an unreachable domain) is reported; bad input and anything unexpected end the run', () => {
+    expect(reportedTokenFailure(new CliError('TOKEN_ERROR', 'refused', 'hint'))).toBe(true);
+    expect(reportedTokenFailure(new UsageError(['--scope "x": not declared']))).toBe(false);
+    expect(reportedTokenFailure(new Error('a bug'))).toBe(false);
+    expect(reportedTokenFailure('a string')).toBe(false);
   });
 });
 
