@@ -166,7 +166,10 @@ describe('three routes with their own scopes', () => {
     const r = await runCli(['init', '--yes', '--json', '--stack', stack, '--code', dir, '--handler', 'app.handle'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().steps.find((s: any) => s.key === 'function').action).toBe('updated');
-    expect((await lambda.send(new GetFunctionCommand({ FunctionName: `${stack}-lambda` }))).Configuration?.Handler).toBe('app.handle');
+    const fn = (await lambda.send(new GetFunctionCommand({ FunctionName: `${stack}-lambda` }))).Configuration;
+    expect(fn?.Handler).toBe('app.handle');
+    // Not the tutorial's "Hello World": the user's code gets a neutral description with the handler change.
+    expect(fn?.Description).toBe(`${stack} API handler (cognito-scope-setup)`);
     const write = await m2mToken('write');
     const answer = await call('POST', 'messages', write);
     expect(answer.status).toBe(200);
