@@ -113,16 +113,22 @@ export function resolveInputs({ flags, config, answers, recorded, domainDefault,
 const valuesFields: Record<string, z.ZodMiniType> = Object.fromEntries(SETTING_FIELDS.filter(([, f]) => f.rule).map(([, f]) => [f.key!, z.optional(f.rule!(rules))]));
 const valuesShape = z.object(valuesFields);
 
-/**
- * Every given value checked on its own against its field's rule, all problems at once, each
- * named by `labelOf` (a flag, or a config file key). Cross-field rules come later, in resolveInputs.
- */
-export function valueProblems(values: GivenValues, labelOf: (field: string) => string = (f) => FLAG_OF[f] ?? f): string[] {
+/** The given values of known fields, in the form their rules check (endpoint type upper-case, scope and route flags parsed). */
+function normalized(values: GivenValues): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesFields) data[k] = v;
   if (typeof data.endpointType === 'string') data.endpointType = data.endpointType.toUpperCase();
   if (Array.isArray(data.scopes)) data.scopes = (data.scopes as (string | Scope)[]).map(parseScopeFlag);
   if (Array.isArray(data.routes)) data.routes = (data.routes as string[]).map(parseRouteFlag);
+  return data;
+}
+
+/**
+ * Every given value checked on its own against its field's rule, all problems at once, each
+ * named by `labelOf` (a flag, or a config file key). Cross-field rules come later, in resolveInputs.
+ */
+export function valueProblems(values: GivenValues, labelOf: (field: string) => string = (f) => FLAG_OF[f] ?? f): string[] {
+  const data = normalized(values);
   const r = valuesShape.safeParse(data);
   if (r.success) return [];
   const labels = Object.fromEntries(Object.keys(valuesFields).map((k) => [k, labelOf(k)]));
@@ -131,11 +137,7 @@ export function valueProblems(values: GivenValues, labelOf: (field: string) => s
 
 /** Every given value against its field's rule: each problem with its path in the values as given (scopes normalized). */
 export function valueIssues(values: GivenValues): { path: PropertyKey[]; message: string }[] {
-  const data: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined && k in valuesFields) data[k] = v;
-  if (typeof data.endpointType === 'string') data.endpointType = data.endpointType.toUpperCase();
-  if (Array.isArray(data.scopes)) data.scopes = (data.scopes as (string | Scope)[]).map(parseScopeFlag);
-  if (Array.isArray(data.routes)) data.routes = (data.routes as string[]).map(parseRouteFlag);
+  const data = normalized(values);
   const r = valuesShape.safeParse(data);
   return r.success ? [] : r.error.issues.map((i) => ({ path: i.path, message: i.message }));
 }
