@@ -19,7 +19,8 @@
 // Budgets in the same table:
 // - API Gateway's fixed control-plane quotas (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html,
 //   they cannot be raised): one CreateRestApi per 30 s per account (edge-optimized; 3 s regional),
-//   one DeleteRestApi per 30 s, one CreateDeployment per 5 s, five GetResources per 2 s. The SDK
+//   one DeleteRestApi per 30 s, one CreateDeployment per 5 s, five GetResources per 2 s, five
+//   CreateResource or DeleteResource per second. The SDK
 //   caps a Retry-After wait at its own backoff + 5 s and gives up after its attempts (about 35 s
 //   in all): `destroy` then `init`, or two stacks in one account, failed with THROTTLED. These
 //   get a budget of their own (at least 120 s) and wait exactly what Retry-After says, with a
@@ -75,7 +76,8 @@ export const RETRY_POLICIES: Readonly<Record<string, RetryPolicy>> = {
   'CognitoIdentityProvider.AdminCreateUser': CREATE,
   'APIGateway.CreateRestApi': { ...CREATE, throttleBudgetMs: 180_000, quota: 'one CreateRestApi per 30 s (edge-optimized; per 3 s regional)' },
   'APIGateway.CreateAuthorizer': CREATE,
-  'APIGateway.CreateResource': CREATE,
+  'APIGateway.CreateResource': { ...CREATE, throttleBudgetMs: 60_000, quota: 'five CreateResource per second' },
+  'APIGateway.DeleteResource': { idempotent: true, throttleBudgetMs: 60_000, quota: 'five DeleteResource per second' },
   'APIGateway.CreateDeployment': { ...CREATE, throttleBudgetMs: 120_000, quota: 'one CreateDeployment per 5 s' },
   'APIGateway.DeleteRestApi': { idempotent: true, throttleBudgetMs: 180_000, quota: 'one DeleteRestApi per 30 s' },
   'APIGateway.GetResources': { idempotent: true, throttleBudgetMs: 60_000, quota: 'five GetResources per 2 s' },

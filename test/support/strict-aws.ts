@@ -37,8 +37,12 @@ export const APIGW_WINDOWS_S = {
   DeleteRestApi: 30,
   CreateDeployment: 5,
 } as const;
-/** GetResources: 5 requests per 2 s; every operation together: 10 per second, burst 40. */
-const GET_RESOURCES = { perWindow: 5, windowS: 2 };
+/** Operations allowed n per window of s seconds (DOCS.quotas); every operation together: 10 per second, burst 40. */
+const RATE_WINDOWS: Readonly<Record<string, { perWindow: number; windowS: number }>> = {
+  GetResources: { perWindow: 5, windowS: 2 },
+  CreateResource: { perWindow: 5, windowS: 1 },
+  DeleteResource: { perWindow: 5, windowS: 1 },
+};
 const OVERALL = { rate: 10, burst: 40 };
 /** How long a new IAM role cannot be assumed by Lambda, in real seconds (AWS: usually seconds, sometimes more). */
 export const IAM_PROPAGATION_S = 10;
@@ -65,7 +69,8 @@ interface AccountState {
   timeScale: number;
   /** Last accepted call per quota key (ms). */
   last: Map<string, number>;
-  getResources: number[];
+  /** Recent requests per operation of RATE_WINDOWS. */
+  recent: Map<string, number[]>;
   tokens: number;
   tokensAt: number;
   roles: Map<string, number>;
@@ -125,7 +130,7 @@ export async function startStrictAws(upstream: string): Promise<StrictLayer> {
     const key = `${id}/${region}`;
     let a = accounts.get(key);
     if (!a) {
-      a = { timeScale: scaleOverrides.get(id) ?? TIME_SCALE, last: new Map(), getResources: [], tokens: OVERALL.burst, tokensAt: Date.now(), roles: new Map(), domains: new Map() };
+      a = { timeScale: scaleOverrides.get(id) ?? TIME_SCALE, last: new Map(), recent: new Map(), tokens: OVERALL.burst, tokensAt: Date.now(), roles: new Map(), domains: new Map() };
       accounts.set(key, a);
     }
     return a;
@@ -168,10 +173,12 @@ export async function startStrictAws(upstream: string): Promise<StrictLayer> {
     } else if (d.operation === 'DeleteRestApi' || d.operation === 'CreateDeployment') {
       key = d.operation;
       windowS = APIGW_WINDOWS_S[d.operation];
-    } else if (d.operation === 'GetResources') {
-      a.getResources = a.getResources.filter((t) => now - t < GET_RESOURCES.windowS * 1000 * s);
-      if (a.getResources.length >= GET_RESOURCES.perWindow) return throttle(r, a, '5 GetResources per', GET_RESOURCES.windowS, a.getResources[0]! + GET_RESOURCES.windowS * 1000 * s - now, d.operation);
-      a.getResources.push(now);
+    } else if (RATE_WINDOWS[d.operation]) {
+      const { perWindow, windowS: w } = RATE_WINDOWS[d.operation]!;
+      const recent = (a.recent.get(d.operation) ?? []).filter((t) => now - t < w * 1000 * s);
+      a.recent.set(d.operation, recent);
+      if (recent.length >= perWindow) return throttle(r, a, `${perWindow} ${d.operation} per`, w, recent[0]! + w * 1000 * s - now, d.operation);
+      recent.push(now);
     }
     if (key) {
       const last = a.last.get(key);

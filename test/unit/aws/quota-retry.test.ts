@@ -40,6 +40,9 @@ describe('the policy table', () => {
   it('gives API Gateway operations with a fixed quota a budget of at least 120 s, and CreateFunction 5 minutes of IAM propagation', () => {
     for (const op of ['CreateRestApi', 'DeleteRestApi', 'CreateDeployment']) expect(RETRY_POLICIES[`APIGateway.${op}`]!.throttleBudgetMs).toBeGreaterThanOrEqual(120_000);
     expect(RETRY_POLICIES['Lambda.CreateFunction']!.propagation!.budgetMs).toBe(300_000);
+    // Five per second or per 2 s (limits.html): a budget of their own, and CreateResource is still never resent blindly.
+    for (const op of ['GetResources', 'CreateResource', 'DeleteResource']) expect(RETRY_POLICIES[`APIGateway.${op}`]!.throttleBudgetMs).toBeGreaterThanOrEqual(60_000);
+    expect(RETRY_POLICIES['APIGateway.CreateResource']!.idempotent).toBe(false);
     expect(RETRY_POLICIES['APIGateway.GetRestApis']).toBeUndefined();
   });
 
