@@ -19,5 +19,10 @@ process.stdout.on('error', (e) => {
 process.stderr.on('error', (e) => {
   if (e.code !== 'EPIPE') throw e;
 });
-const { main } = await import('../dist/cli.js');
+// dist/ is CommonJS (scripts/build.mjs says why), compiled with V8's code cache.
+const { createRequire } = await import('node:module');
+const require = createRequire(import.meta.url);
+const dist = new URL('../dist/', import.meta.url);
+require('../dist/compile-cache.cjs').installCompileCache((await import('node:url')).fileURLToPath(dist));
+const { main } = require('../dist/cli.cjs');
 process.exitCode = await main(process.argv);

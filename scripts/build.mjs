@@ -1,14 +1,20 @@
 // Bundles src/cli.ts into dist/ with code splitting: `--help` loads only the small
 // entry chunk (commander); each command, the AWS SDK and the UI libraries are separate
-// chunks imported lazily. Every dependency is bundled, so the published package installs
+// chunks required lazily. Every dependency is bundled, so the published package installs
 // nothing else; the licences of the bundled packages go to dist/THIRD-PARTY-LICENSES.txt.
+//
+// esbuild splits ES modules only, and Node 20 keeps no code cache for ES modules, so the split
+// output is then turned into CommonJS, file by file (`import()` of a chunk becomes `require`),
+// which bin/ loads through src/launcher/compile-cache.ts (V8's code cache: see there). Each file
+// starts with the list of the sources it holds (`// node_modules/...`, `// src/...`), as esbuild's
+// own bundles do; test/e2e/startup.test.ts reads it to tell what a command loaded.
 //
 //   node scripts/build.mjs                 -> dist/ (what bin/ runs and what is published)
 //   node scripts/build.mjs --out <dir>     -> <dir>/bin + <dir>/dist, a private copy of the CLI
 //                                             (the tests run theirs there, so dist/ stays usable)
 // The new build is written next to its target and renamed into place, so a CLI started while a
 // build runs finds either the old dist/ or the new one, never a half-written one.
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,26 +30,37 @@ const result = await build({
   absWorkingDir: ROOT,
   entryPoints: { cli: 'src/cli.ts' },
   outdir: tmp,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   mainFields: ['module', 'main'],
   target: 'node20',
-  sourcemap: 'linked',
   metafile: true,
   chunkNames: 'chunks/[name]-[hash]',
-  banner: {
-    // Some bundled CommonJS dependencies call require(); give them one.
-    js: [
-      "import { createRequire as __csCreateRequire } from 'node:module';",
-      "import { fileURLToPath as __csFileURLToPath } from 'node:url';",
-      "import { dirname as __csDirname } from 'node:path';",
-      'const require = __csCreateRequire(import.meta.url);',
-      'const __filename = __csFileURLToPath(import.meta.url);',
-      'const __dirname = __csDirname(__filename);',
-    ].join(' '),
-  },
+  logLevel: 'warning',
+});
+
+// Each file to CommonJS; CommonJS has require, __filename and __dirname of its own, which the
+// bundled CommonJS dependencies use.
+for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+  const file = join(ROOT, out);
+  const esm = readFileSync(file, 'utf8');
+  const cjs = await transform(esm, { format: 'cjs', platform: 'node', target: 'node20', loader: 'js', supported: { 'dynamic-import': false }, sourcefile: out });
+  if (/\bimport\(\s*["'`]\.|\bimport\.meta\b/.test(cjs.code)) throw new Error(`${out}: an import() of a chunk or import.meta is left in the CommonJS output`);
+  const sources = Object.keys(meta.inputs).map((i) => `// ${i}`).join('\n');
+  writeFileSync(file, `${sources}\n${cjs.code}`);
+}
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: { 'compile-cache': 'src/launcher/compile-cache.ts' },
+  outdir: tmp,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
   logLevel: 'warning',
 });
 

@@ -79,8 +79,8 @@ describe('the published package', () => {
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string; mode: number }[] }];
     const paths = info.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/cognito-scope-setup.js', 'dist/cli.js', 'dist/THIRD-PARTY-LICENSES.txt']));
-    expect(paths.filter((p) => !/^(LICENSE|README\.md|package\.json|bin\/[^/]+\.js|dist\/(cli\.js|THIRD-PARTY-LICENSES\.txt|chunks\/[^/]+\.js))$/.test(p))).toEqual([]);
+    expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/cognito-scope-setup.js', 'dist/cli.cjs', 'dist/compile-cache.cjs', 'dist/THIRD-PARTY-LICENSES.txt']));
+    expect(paths.filter((p) => !/^(LICENSE|README\.md|package\.json|bin\/[^/]+\.js|dist\/(cli\.cjs|compile-cache\.cjs|THIRD-PARTY-LICENSES\.txt|chunks\/[^/]+\.cjs))$/.test(p))).toEqual([]);
 
     const home = join(work, 'home');
     const app = join(work, 'empty');

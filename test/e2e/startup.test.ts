@@ -53,7 +53,7 @@ describe('start-up loads only what it needs', () => {
   ])('%s: no AWS SDK, ora, @inquirer or zod classic', async (_name, args, code) => {
     const r = await loadedBy(args as string[]);
     expect(r.code, r.stderr).toBe(code);
-    expect(r.urls.some((u) => u.endsWith('/dist/cli.js')), 'the recorder saw the bundle load').toBe(true);
+    expect(r.urls.some((u) => u.endsWith('/dist/cli.cjs')), 'the recorder saw the bundle load').toBe(true);
     expect(r.libs).toEqual([]);
   });
 
