@@ -29,8 +29,12 @@
 //   (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency):
 //   CreateFunction / UpdateFunctionConfiguration are retried on that answer (it ran nothing, so
 //   it is safe for a create) for up to 5 minutes, with a countdown.
-// Notes reach the user through withProgress(ctx.note, ...) around the step's call.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// Notes reach the user through the step's ctx.note, given to the request with noted(note, command).
+//
+// The strategy learns which operation a failed attempt belongs to from the error itself: the
+// middleware below tags every error of a client's request with its operation, when its first
+// attempt started and its note. (Not AsyncLocalStorage: on Node 20 it tracks every promise of the
+// process once used, which cost an AWS command about 15 ms of start-up.)
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 import { errorName } from './errors.js';
@@ -96,24 +100,38 @@ export function retryPolicy(operation: string | undefined): RetryPolicy {
   return (operation && RETRY_POLICIES[operation]) || DEFAULT_POLICY;
 }
 
-/** The operation a request belongs to and when its first attempt started, for the retry strategy (set by the middleware below). */
-interface CurrentOperation {
+/** What a failed attempt's error carries for the strategy (set by the middleware below). */
+export interface OperationTag {
+  /** `<client without "Client">.<operation>`, as in RETRY_POLICIES. */
   key: string;
+  /** When the request's first attempt started. */
   start: number;
+  /** Where its long waits are reported: the step's ctx.note, given with noted(). */
+  note?: (message: string) => void;
 }
-const currentOperation = new AsyncLocalStorage<CurrentOperation>();
+const TAG = Symbol('cognito-scope-setup.operation');
+const NOTE = Symbol('cognito-scope-setup.note');
+const START = Symbol('cognito-scope-setup.start');
 
-/** Run fn as a call of `operation` (what the middleware below does for every SDK request). */
-export function inOperation<T>(operation: string, fn: () => Promise<T>, start = Date.now()): Promise<T> {
-  return currentOperation.run({ key: operation, start }, fn);
+/** Tag an error with the request it came from (not enumerable: it never shows in output). */
+export function tagError(error: unknown, tag: OperationTag): void {
+  if (error && typeof error === 'object') Object.defineProperty(error, TAG, { value: tag, configurable: true });
 }
+const tagOf = (error: unknown): OperationTag | undefined => (error && typeof error === 'object' ? (error as { [TAG]?: OperationTag })[TAG] : undefined);
 
-/** Where long waits (quotas, propagation) are reported: a step's ctx.note, set around its calls. */
-const progress = new AsyncLocalStorage<(message: string) => void>();
-
-/** Run AWS calls whose long waits are reported through `note` (a step's ctx.note). */
-export function withProgress<T>(note: (message: string) => void, fn: () => Promise<T>): Promise<T> {
-  return progress.run(note, fn);
+interface CommandLike {
+  middlewareStack: { add(mw: unknown, o: { step: 'initialize'; name: string }): void };
+}
+/** The command, with its long waits (quotas, propagation) reported through `note` (a step's ctx.note). */
+export function noted<C extends CommandLike>(note: (message: string) => void, command: C): C {
+  command.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { [NOTE]?: (message: string) => void }) => (args: unknown) => {
+      context[NOTE] = note;
+      return next(args);
+    },
+    { step: 'initialize', name: 'cognitoScopeSetupNote' },
+  );
+  return command;
 }
 
 /** A countdown for the propagation note: "4:32 left". */
@@ -153,10 +171,10 @@ export class PolicyRetryStrategy implements RetryStrategyV2 {
   }
 
   async refreshRetryTokenForRetry(token: StandardRetryToken, info: RetryErrorInfo): Promise<StandardRetryToken> {
-    const op = currentOperation.getStore();
+    const op = tagOf(info.error);
     const policy = retryPolicy(op?.key);
     const elapsed = this.now() - (op?.start ?? this.now());
-    const note = progress.getStore();
+    const note = op?.note;
     const count = token.getRetryCount() + 1;
     // "Not yet": the answer says nothing ran, so even a create is safe to send again.
     if (policy.propagation?.match(info.error)) {
@@ -186,15 +204,34 @@ export class PolicyRetryStrategy implements RetryStrategyV2 {
 }
 
 interface StackLike {
-  middlewareStack: { add(mw: unknown, o: { step: 'initialize'; name: string; priority?: 'high' }): void };
+  middlewareStack: { add(mw: unknown, o: { step: 'deserialize'; name: string; priority?: 'high' }): void };
+}
+interface RequestContext {
+  clientName?: string;
+  commandName?: string;
+  [NOTE]?: (message: string) => void;
+  [START]?: number;
 }
 
-/** Install the per-operation policy on a client: its strategy learns each request's operation. */
+/**
+ * Install the per-operation policy on a client: every error of one of its requests is tagged with
+ * the request's operation, when its first attempt started and its note. The middleware sits in
+ * the deserialize step, inside the SDK's retry loop (finalizeRequest) and around the deserializer
+ * and the HTTP handler, so it sees every attempt and every answer or failure; the context object
+ * is the request's, the same for each of its attempts.
+ */
 export function applyRetryPolicies<C extends StackLike>(client: C): C {
   client.middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) =>
-      inOperation(operationKey(context.clientName ?? '', context.commandName ?? ''), () => next(args)),
-    { step: 'initialize', name: 'cognitoScopeSetupRetryPolicy', priority: 'high' },
+    (next: (args: unknown) => Promise<unknown>, context: RequestContext) => async (args: unknown) => {
+      const start = (context[START] ??= Date.now());
+      try {
+        return await next(args);
+      } catch (e) {
+        tagError(e, { key: operationKey(context.clientName ?? '', context.commandName ?? ''), start, note: context[NOTE] });
+        throw e;
+      }
+    },
+    { step: 'deserialize', name: 'cognitoScopeSetupRetryPolicy', priority: 'high' },
   );
   return client;
 }

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
-import { withProgress } from '../aws/retry.js';
+import { noted } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import { TAG_KEY, assertOwned, tagsObject, type App } from './app.js';
 
@@ -31,11 +31,12 @@ export function endpointTypes(api: RestApi): string[] {
   return [];
 }
 
-async function rootResourceId(app: App, api: RestApi): Promise<string> {
+async function rootResourceId(app: App, api: RestApi, note?: (message: string) => void): Promise<string> {
   // Real AWS returns rootResourceId; older API responses and some emulators do not.
   if (api.rootResourceId) return api.rootResourceId;
   const apigw = await app.aws.apigw();
-  const res = await apigw.send(new GetResourcesCommand({ restApiId: api.id!, limit: 500 }));
+  const get = new GetResourcesCommand({ restApiId: api.id!, limit: 500 });
+  const res = await apigw.send(note ? noted(note, get) : get);
   const root = res.items?.find((r) => r.path === '/');
   if (!root?.id) throw new Error(`REST API ${api.id} has no root resource`);
   return root.id;
@@ -98,8 +99,9 @@ export const apiStep: Step<App, ApiRecord> = {
       find: () => findByName(app),
       // One CreateRestApi per 30 s per account (edge-optimized): the quota's budget and note are in src/aws/retry.ts.
       create: () =>
-        withProgress(ctx.note, () =>
-          apigw.send(
+        apigw.send(
+          noted(
+            ctx.note,
             new CreateRestApiCommand({
               name: app.names.api,
               description: 'Hello World API protected by a Cognito custom scope (cognito-scope-setup)',
@@ -110,7 +112,7 @@ export const apiStep: Step<App, ApiRecord> = {
         ),
     });
     await ctx.checkpoint({ id: api.id! });
-    return { id: api.id!, rootResourceId: await withProgress(ctx.note, () => rootResourceId(app, api)) };
+    return { id: api.id!, rootResourceId: await rootResourceId(app, api, ctx.note) };
   },
   async update(ctx, live) {
     const apigw = await ctx.app.aws.apigw();
@@ -128,6 +130,6 @@ export const apiStep: Step<App, ApiRecord> = {
   async delete(ctx, record) {
     const apigw = await ctx.app.aws.apigw();
     // One DeleteRestApi per 30 s per account: the quota's budget and note are in src/aws/retry.ts.
-    await withProgress(ctx.note, () => ignoreNotFound(apigw.send(new DeleteRestApiCommand({ restApiId: record.id }))));
+    await ignoreNotFound(apigw.send(noted(ctx.note, new DeleteRestApiCommand({ restApiId: record.id }))));
   },
 };

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
-import { withProgress } from '../aws/retry.js';
+import { noted } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import type { App, Ctx } from './app.js';
 import { apiStep } from './api.js';
@@ -100,7 +100,7 @@ export function deploymentStepFor(methodSteps: readonly Step<App, MethodRecord>[
           return undefined;
         },
         // One CreateDeployment per 5 s per account: the quota's budget and note are in src/aws/retry.ts.
-        create: () => withProgress(ctx.note, () => apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: app.inputs.stage, description }))),
+        create: () => apigw.send(noted(ctx.note, new CreateDeploymentCommand({ restApiId: api.id, stageName: app.inputs.stage, description }))),
       });
       return { id: app.inputs.stage, deploymentId: out.id!, fingerprint };
     },

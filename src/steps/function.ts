@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { createOrAdopt } from '../aws/create.js';
 import { ignoreNotFound, orAbsent } from '../aws/errors.js';
-import { withProgress } from '../aws/retry.js';
+import { noted } from '../aws/retry.js';
 import type { Change, Step } from '../engine/types.js';
 import { afterCreate, assertOwned, tagsObject } from './app.js';
 import { LambdaNotReady } from './errors.js';
@@ -157,8 +157,9 @@ export const functionStep: Step<App, FunctionRecord> = {
       // A new role cannot be assumed by Lambda for a while: the per-operation policy (src/aws/retry.ts)
       // retries CreateFunction on that answer for up to 5 minutes, with a countdown note.
       create: () =>
-        withProgress(ctx.note, () =>
-          lambda.send(
+        lambda.send(
+          noted(
+            ctx.note,
             new CreateFunctionCommand({
               FunctionName: app.names.function,
               Runtime: app.inputs.runtime as never,
@@ -190,8 +191,8 @@ export const functionStep: Step<App, FunctionRecord> = {
     const fields = new Set(live.changes.map((c) => c.field));
     const FunctionName = live.record.id;
     if (fields.has('runtime') || fields.has('handler') || fields.has('role')) {
-      await withProgress(ctx.note, () =>
-        lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.need(roleStep).arn, Description: functionDescription(app) })),
+      await lambda.send(
+        noted(ctx.note, new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: app.inputs.runtime as never, Handler: code.handler, Role: ctx.need(roleStep).arn, Description: functionDescription(app) })),
       );
       await waitUntilReady(lambda, FunctionName, 'updated', { since: Date.now() });
     }

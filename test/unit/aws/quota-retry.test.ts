@@ -2,11 +2,12 @@
 // against a fake clock, and a real SDK client against a local server that answers like API
 // Gateway's quota (429 + Retry-After).
 import { APIGatewayClient, DeleteRestApiCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
-import { PolicyRetryStrategy, RETRY_POLICIES, applyRetryPolicies, formatLeft, inOperation, withProgress } from '../../../src/aws/retry.js';
+import { PolicyRetryStrategy, RETRY_POLICIES, applyRetryPolicies, formatLeft, noted, tagError } from '../../../src/aws/retry.js';
 
 const token = (n = 0): StandardRetryToken => ({ getRetryCount: () => n, getRetryDelay: () => 0, getRetryCost: () => undefined });
 const throttle = (retryAfterSeconds?: string) => ({ errorType: 'THROTTLING' as const, error: Object.assign(new Error('Too Many Requests'), { name: 'TooManyRequestsException', retryAfterSeconds, $metadata: { httpStatusCode: 429 } }) });
@@ -19,20 +20,18 @@ async function retries(operation: string, info: ReturnType<typeof throttle> | Re
   const s = new PolicyRetryStrategy(8, () => t);
   const delays: number[] = [];
   let error: unknown;
-  await withProgress((m) => notes.push(m), () =>
-    inOperation(operation, async () => {
-      let tok = token();
-      try {
-        for (let i = 0; i < max; i++) {
-          tok = await s.refreshRetryTokenForRetry(tok, info as unknown as RetryErrorInfo);
-          delays.push(tok.getRetryDelay());
-          t += tok.getRetryDelay();
-        }
-      } catch (e) {
-        error = e;
-      }
-    }, 0),
-  );
+  // What the client's middleware does to every failed attempt of a request (started at 0).
+  tagError(info.error, { key: operation, start: 0, note: (m) => notes.push(m) });
+  let tok = token();
+  try {
+    for (let i = 0; i < max; i++) {
+      tok = await s.refreshRetryTokenForRetry(tok, info as unknown as RetryErrorInfo);
+      delays.push(tok.getRetryDelay());
+      t += tok.getRetryDelay();
+    }
+  } catch (e) {
+    error = e;
+  }
   return { delays, notes, error, elapsed: t };
 }
 
@@ -132,7 +131,7 @@ describe('a real API Gateway client with the policy installed', () => {
     const notes: string[] = [];
     throttled = 0;
     seen.length = 0;
-    await withProgress((m) => notes.push(m), () => client.send(new DeleteRestApiCommand({ restApiId: 'abc123' })));
+    await client.send(noted((m) => notes.push(m), new DeleteRestApiCommand({ restApiId: 'abc123' })));
     expect(seen).toHaveLength(11); // 10 throttled answers, then the call that went through: more than maxAttempts (3)
     expect(notes).toHaveLength(10);
     expect(notes[0]).toBe('API Gateway allows one DeleteRestApi per 30 s in an account; waiting 1 s');
@@ -145,6 +144,54 @@ describe('a real API Gateway client with the policy installed', () => {
     seen.length = 0;
     await expect(client.send(new GetRestApisCommand({}))).rejects.toMatchObject({ name: 'TooManyRequestsException' });
     expect(seen).toHaveLength(2);
+    client.destroy();
+  });
+});
+
+describe('a real Lambda client with the policy installed: IAM propagation', () => {
+  let server: http.Server;
+  let endpoint: string;
+  let refusals = 0;
+  let seen = 0;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        seen++;
+        // Lambda's answer while a new role has not reached it yet: nothing was created.
+        if (seen <= refusals) {
+          res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'InvalidParameterValueException' });
+          res.end(JSON.stringify({ message: 'The role defined for the function cannot be assumed by Lambda.' }));
+          return;
+        }
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ FunctionName: 'f', FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', State: 'Pending' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('CreateFunction is sent again past the SDK attempts while the role propagates, with the countdown note; each error knows its operation', async () => {
+    const client = applyRetryPolicies(new LambdaClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2, retryStrategy: new PolicyRetryStrategy(2) }));
+    const notes: string[] = [];
+    refusals = 3;
+    seen = 0;
+    const out = await client.send(noted((m) => notes.push(m), new CreateFunctionCommand({ FunctionName: 'f', Role: 'arn:aws:iam::123456789012:role/r', Runtime: 'python3.13', Handler: 'h.h', Code: { ZipFile: new Uint8Array([1]) } })));
+    expect(out.FunctionName).toBe('f');
+    expect(seen).toBe(4); // 3 refusals, then the call that went through: more than maxAttempts (2)
+    expect(notes).toHaveLength(3);
+    expect(notes[0]).toMatch(/^waiting for the new IAM role to propagate to Lambda \(AWS: usually seconds, up to minutes; [45]:\d\d left\)$/);
+    client.destroy();
+  }, 15_000);
+
+  it('without the policy\'s tag (another client), the same refusal ends after the SDK attempts', async () => {
+    const client = new LambdaClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2, retryStrategy: new PolicyRetryStrategy(2) });
+    refusals = 3;
+    seen = 0;
+    await expect(client.send(new CreateFunctionCommand({ FunctionName: 'f', Role: 'arn:aws:iam::123456789012:role/r', Runtime: 'python3.13', Handler: 'h.h', Code: { ZipFile: new Uint8Array([1]) } }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    expect(seen).toBe(1); // a client error is not retried when the strategy does not know the operation
     client.destroy();
   });
 });
