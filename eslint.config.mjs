@@ -13,6 +13,12 @@ export default tseslint.config(
   },
   { languageOptions: { globals: globals.node } },
   {
+    // The launcher is CommonJS, like dist/ (scripts/build.mjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Tests build mocked SDK answers and strip ANSI escapes from captured output.
     files: ['test/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-control-regex': 'off' },

@@ -34,7 +34,7 @@ import { activationWatcher, depthOf, round, runChild, sleep, stats, writeHook } 
 import { render, targetsOf } from './bench/render.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(REPO, 'bin', 'cognito-scope-setup.js');
+const BIN = path.join(REPO, 'bin', 'cognito-scope-setup.cjs');
 const PEER = path.join(REPO, 'scripts', 'bench', 'peer.sh');
 const OUT_DIR = path.join(REPO, 'bench-results');
 const BUILD_DIR = path.join(OUT_DIR, '.build');

@@ -16,7 +16,8 @@
 // build runs finds either the old dist/ or the new one, never a half-written one.
 import { build, transform } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +25,25 @@ const outArg = process.argv.indexOf('--out');
 const base = outArg >= 0 ? resolve(process.argv[outArg + 1] ?? '') : ROOT;
 const target = join(base, 'dist');
 const tmp = join(base, `.dist-build-${process.pid}`);
+
+/**
+ * commander requires node:child_process at load for executable subcommands, which this CLI does
+ * not have: 3 ms of every start-up (`--help` included). Require it when a spawn happens instead.
+ * The build fails if the line is not there (a new commander), rather than silently keeping it.
+ */
+function lazyChildProcess() {
+  const LINE = "const childProcess = require('node:child_process');";
+  return {
+    name: 'lazy-child-process',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const src = readFileSync(args.path, 'utf8');
+        if (!src.includes(LINE)) throw new Error(`${args.path}: "${LINE}" not found; update lazyChildProcess in scripts/build.mjs`);
+        return { contents: src.replace(LINE, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+      });
+    },
+  };
+}
 
 rmSync(tmp, { recursive: true, force: true });
 const result = await build({
@@ -40,21 +60,27 @@ const result = await build({
   metafile: true,
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
+  plugins: [lazyChildProcess()],
 });
 
 // Each file to CommonJS; CommonJS has require, __filename and __dirname of its own, which the
 // bundled CommonJS dependencies use.
-for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+const buildHash = createHash('sha1');
+for (const [out, meta] of Object.entries(result.metafile.outputs).sort(([a], [b]) => (a < b ? -1 : 1))) {
   const file = join(ROOT, out);
   const esm = readFileSync(file, 'utf8');
   const cjs = await transform(esm, { format: 'cjs', platform: 'node', target: 'node20', loader: 'js', supported: { 'dynamic-import': false }, sourcefile: out });
   if (/\bimport\(\s*["'`]\.|\bimport\.meta\b/.test(cjs.code)) throw new Error(`${out}: an import() of a chunk or import.meta is left in the CommonJS output`);
   const sources = Object.keys(meta.inputs).map((i) => `// ${i}`).join('\n');
-  writeFileSync(file, `${sources}\n${cjs.code}`);
+  const code = `${sources}\n${cjs.code}`;
+  writeFileSync(file, code);
+  buildHash.update(`${relative(tmp, file)}\0${code}\0`);
 }
+// The compile cache keeps its entries per build: BUILD_ID names this one (src/launcher/compile-cache.ts).
 await build({
   absWorkingDir: ROOT,
   entryPoints: { 'compile-cache': 'src/launcher/compile-cache.ts' },
+  define: { BUILD_ID: JSON.stringify(buildHash.digest('hex').slice(0, 16)) },
   outdir: tmp,
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -87,6 +113,4 @@ rmSync(old, { recursive: true, force: true });
 if (base !== ROOT) {
   mkdirSync(join(base, 'bin'), { recursive: true });
   cpSync(join(ROOT, 'bin'), join(base, 'bin'), { recursive: true });
-  // The launcher reads no package.json, but "type": "module" makes bin/*.js ES modules.
-  writeFileSync(join(base, 'package.json'), `${JSON.stringify({ type: 'module', private: true })}\n`);
 }

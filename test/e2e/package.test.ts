@@ -43,7 +43,7 @@ describe('the published package', () => {
     const codes: (number | null)[] = [];
     do {
       const r = await new Promise<{ status: number | null; stderr: string }>((res) => {
-        const c = spawn(process.execPath, [join(out, 'bin', 'cognito-scope-setup.js'), '--version'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const c = spawn(process.execPath, [join(out, 'bin', 'cognito-scope-setup.cjs'), '--version'], { stdio: ['ignore', 'ignore', 'pipe'] });
         let stderr = '';
         c.stderr.on('data', (d) => (stderr += d));
         c.on('close', (status) => res({ status, stderr }));
@@ -56,7 +56,7 @@ describe('the published package', () => {
   });
 
   it('has the fields a registry page and an install need', () => {
-    expect(pkg.bin).toEqual({ 'cognito-scope-setup': 'bin/cognito-scope-setup.js' });
+    expect(pkg.bin).toEqual({ 'cognito-scope-setup': 'bin/cognito-scope-setup.cjs' });
     expect(pkg.engines.node).toMatch(/^>=20\./);
     expect(pkg.license).toBe('MIT');
     expect(readFileSync(join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
@@ -79,8 +79,8 @@ describe('the published package', () => {
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string; mode: number }[] }];
     const paths = info.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/cognito-scope-setup.js', 'dist/cli.cjs', 'dist/compile-cache.cjs', 'dist/THIRD-PARTY-LICENSES.txt']));
-    expect(paths.filter((p) => !/^(LICENSE|README\.md|package\.json|bin\/[^/]+\.js|dist\/(cli\.cjs|compile-cache\.cjs|THIRD-PARTY-LICENSES\.txt|chunks\/[^/]+\.cjs))$/.test(p))).toEqual([]);
+    expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/cognito-scope-setup.cjs', 'dist/cli.cjs', 'dist/compile-cache.cjs', 'dist/THIRD-PARTY-LICENSES.txt']));
+    expect(paths.filter((p) => !/^(LICENSE|README\.md|package\.json|bin\/[^/]+\.cjs|dist\/(cli\.cjs|compile-cache\.cjs|THIRD-PARTY-LICENSES\.txt|chunks\/[^/]+\.cjs))$/.test(p))).toEqual([]);
 
     const home = join(work, 'home');
     const app = join(work, 'empty');

@@ -19,7 +19,7 @@ export default async function setup() {
   const dir = mkdtempSync(path.join(tmpdir(), 'css-test-cli-'));
   const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--out', dir], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`building the test copy of the CLI into ${dir} failed (exit ${r.status ?? r.signal})`);
-  process.env.CSS_CLI_BIN = path.join(dir, 'bin', 'cognito-scope-setup.js');
+  process.env.CSS_CLI_BIN = path.join(dir, 'bin', 'cognito-scope-setup.cjs');
   process.env.CSS_CLI_DIR = dir;
   return () => {
     delete process.env.CSS_CLI_BIN;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
-export const BIN = process.env.CSS_CLI_BIN ?? join(REPO, 'bin', 'cognito-scope-setup.js');
+export const BIN = process.env.CSS_CLI_BIN ?? join(REPO, 'bin', 'cognito-scope-setup.cjs');
 
 export interface CliResult {
   code: number | null;

@@ -1,43 +1,44 @@
 // The compile cache's parts that need no process of their own: where it lives, how an entry is
 // named, and how entries are written. test/e2e/compile-cache.test.ts runs it in the built CLI.
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_ENTRIES, cacheDirectory, entryName, writeEntries } from '../../../src/launcher/compile-cache.js';
+import { MAX_BUILDS, THIS_BUILD, cacheDirectory, entryName, writeEntries } from '../../../src/launcher/compile-cache.js';
 
-const here = `${process.version}-${process.arch}`;
+const here = `${process.version}-${process.arch}/b1`;
 const home = () => '/home/u';
 const tmp = mkdtempSync(join(tmpdir(), 'css-cc-unit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('cacheDirectory', () => {
-  it('NODE_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache; one directory per Node and architecture', () => {
-    expect(cacheDirectory({ NODE_COMPILE_CACHE: '/n', XDG_CACHE_HOME: '/x' }, home)).toBe(`/n/cognito-scope-setup/${here}`);
-    expect(cacheDirectory({ XDG_CACHE_HOME: '/x' }, home)).toBe(`/x/cognito-scope-setup/compile-cache/${here}`);
-    expect(cacheDirectory({}, home)).toBe(`/home/u/.cache/cognito-scope-setup/compile-cache/${here}`);
+  it('NODE_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache; one directory per Node, architecture and build', () => {
+    expect(cacheDirectory({ NODE_COMPILE_CACHE: '/n', XDG_CACHE_HOME: '/x' }, home, 'b1')).toBe(`/n/cognito-scope-setup/${here}`);
+    expect(cacheDirectory({ XDG_CACHE_HOME: '/x' }, home, 'b1')).toBe(`/x/cognito-scope-setup/compile-cache/${here}`);
+    expect(cacheDirectory({}, home, 'b1')).toBe(`/home/u/.cache/cognito-scope-setup/compile-cache/${here}`);
+    // Run from the sources, not from a build: the build is "dev" (scripts/build.mjs stamps the real one).
+    expect(THIS_BUILD).toBe('dev');
   });
   it('is off with NODE_DISABLE_COMPILE_CACHE (any value but 0), or with no home', () => {
-    expect(cacheDirectory({ NODE_DISABLE_COMPILE_CACHE: '1' }, home)).toBeUndefined();
-    expect(cacheDirectory({ NODE_DISABLE_COMPILE_CACHE: 'true', XDG_CACHE_HOME: '/x' }, home)).toBeUndefined();
-    expect(cacheDirectory({ NODE_DISABLE_COMPILE_CACHE: '0' }, home)).toBe(`/home/u/.cache/cognito-scope-setup/compile-cache/${here}`);
-    expect(cacheDirectory({}, () => '')).toBeUndefined();
+    expect(cacheDirectory({ NODE_DISABLE_COMPILE_CACHE: '1' }, home, 'b1')).toBeUndefined();
+    expect(cacheDirectory({ NODE_DISABLE_COMPILE_CACHE: 'true', XDG_CACHE_HOME: '/x' }, home, 'b1')).toBeUndefined();
+    expect(cacheDirectory({ NODE_DISABLE_COMPILE_CACHE: '0' }, home, 'b1')).toBe(`/home/u/.cache/cognito-scope-setup/compile-cache/${here}`);
+    expect(cacheDirectory({}, () => '', 'b1')).toBeUndefined();
   });
 });
 
 describe('entryName', () => {
-  it('names the file and the SHA-1 of its content: an edited or rebuilt file never meets an old entry', () => {
-    const a = entryName('/x/dist/cli.cjs', 'module.exports = 1;');
-    expect(a).toMatch(/^cli\.cjs\.[0-9a-f]{20}\.v8$/);
-    expect(entryName('/elsewhere/cli.cjs', 'module.exports = 1;')).toBe(a);
-    // Same length, other content: V8's own check compares lengths, this one the content.
-    expect(entryName('/x/dist/cli.cjs', 'module.exports = 2;')).not.toBe(a);
+  it('names the file, its size and its modification time: a file edited in place never meets its old entry', () => {
+    const a = entryName('/x/dist/cli.cjs', { size: 1234, mtimeMs: 1700000000123.4 });
+    expect(a).toBe('cli.cjs.1234.1700000000123.v8');
+    // Same length, edited later: V8's own check compares lengths only.
+    expect(entryName('/x/dist/cli.cjs', { size: 1234, mtimeMs: 1700000005000 })).not.toBe(a);
   });
 });
 
 describe('writeEntries', () => {
   it('writes each entry whole (aside, then renamed in), mode 600 in a directory of mode 700', () => {
-    const dir = join(tmp, 'a', 'b');
+    const dir = join(tmp, 'a', 'b1');
     expect(writeEntries(dir, [{ file: join(dir, 'x.cjs.1.v8'), data: () => Buffer.from('one') }])).toEqual(['x.cjs.1.v8']);
     expect(readdirSync(dir)).toEqual(['x.cjs.1.v8']);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
@@ -49,11 +50,17 @@ describe('writeEntries', () => {
     expect(writeEntries(join(file, 'sub'), [{ file: join(file, 'sub', 'x.v8'), data: () => Buffer.from('x') }])).toEqual([]);
     expect(writeEntries(join(tmp, 'c'), [{ file: join(tmp, 'c', 'y.v8'), data: () => { throw new Error('no data'); } }])).toEqual([]);
   });
-  it(`past ${MAX_ENTRIES} entries (every build leaves its own), only this run's stay`, () => {
-    const dir = join(tmp, 'full');
-    writeEntries(dir, Array.from({ length: MAX_ENTRIES }, (_, i) => ({ file: join(dir, `old-${i}.v8`), data: () => Buffer.from('o') })));
-    expect(readdirSync(dir).length).toBe(MAX_ENTRIES);
-    writeEntries(dir, [{ file: join(dir, 'new.v8'), data: () => Buffer.from('n') }]);
-    expect(readdirSync(dir)).toEqual(['new.v8']);
+  it(`a new build's first entry removes all but the newest ${MAX_BUILDS} builds' entries`, () => {
+    const node = join(tmp, 'node');
+    for (let i = 0; i < 6; i++) {
+      mkdirSync(join(node, `old${i}`), { recursive: true });
+      writeFileSync(join(node, `old${i}`, 'x.v8'), 'o');
+      utimesSync(join(node, `old${i}`), 1000 + i, 1000 + i);
+    }
+    writeEntries(join(node, 'new'), [{ file: join(node, 'new', 'x.v8'), data: () => Buffer.from('n') }]);
+    expect(readdirSync(node).sort()).toEqual(['new', 'old3', 'old4', 'old5']);
+    // Later entries of the same build remove nothing.
+    writeEntries(join(node, 'old3'), [{ file: join(node, 'old3', 'y.v8'), data: () => Buffer.from('n') }]);
+    expect(readdirSync(node).sort()).toEqual(['new', 'old3', 'old4', 'old5']);
   });
 });

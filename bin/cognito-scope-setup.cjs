@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Tiny launcher: check the Node version before loading anything, then hand over to the bundled CLI.
+// CommonJS, like dist/ (scripts/build.mjs says why): an ES module entry costs start-up of its own.
+'use strict';
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 17)) {
   process.stderr.write(`cognito-scope-setup needs Node.js 20.17 or newer (this is ${process.versions.node}).\n`);
@@ -19,10 +21,9 @@ process.stdout.on('error', (e) => {
 process.stderr.on('error', (e) => {
   if (e.code !== 'EPIPE') throw e;
 });
-// dist/ is CommonJS (scripts/build.mjs says why), compiled with V8's code cache.
-const { createRequire } = await import('node:module');
-const require = createRequire(import.meta.url);
-const dist = new URL('../dist/', import.meta.url);
-require('../dist/compile-cache.cjs').installCompileCache((await import('node:url')).fileURLToPath(dist));
+// dist/ is compiled with V8's code cache (src/launcher/compile-cache.ts).
+require('../dist/compile-cache.cjs').installCompileCache(require('node:path').join(__dirname, '..', 'dist'));
 const { main } = require('../dist/cli.cjs');
-process.exitCode = await main(process.argv);
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});
