@@ -125,10 +125,18 @@ export async function openSession(g: GlobalOpts, local: LocalStack, o: OpenOptio
       },
     );
     account.catch(() => undefined); // handled through `ready` below
+    // While STS answers, load and build the other clients and the steps, so that the first wave
+    // of reads leaves as soon as possible. Loading is CPU (dist/ is CommonJS: a require blocks), so
+    // it goes one client at a time with a turn of the event loop in between, in which the account
+    // check's socket connects, its request is written and its answer is read. (All at once, the
+    // request would leave only after the loading, tens of milliseconds later.)
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    await turn();
+    for (const client of [aws.iam, aws.lambda, aws.apigw, aws.cognito, aws.logs]) {
+      await turn();
+      await client().catch(() => undefined); // an error here is the step's to report, when it asks
+    }
     const { everyStepFor, stepsFor, retiredStep } = await import('../steps/index.js');
-    // While STS answers, build the other clients (building one takes milliseconds to tens of them),
-    // so that the first wave of reads leaves as soon as possible.
-    setTimeout(() => void Promise.all([aws.iam(), aws.lambda(), aws.apigw(), aws.cognito(), aws.logs()]).catch(() => undefined), 1);
     const now = new Date().toISOString();
     const { domainPrefixGenerated, ...plainInputs } = inputs;
     const state: State = recorded
