@@ -4,7 +4,6 @@
 // A command's module (and with it the AWS SDK, zod, the prompt and spinner libraries) is
 // imported only when that command runs, so `--help`, `--version` and usage errors stay fast.
 import { CommanderError } from 'commander';
-import { renderError, renderParseError } from './commands/outcome.js';
 import { buildProgram, runnerName } from './commands/program.js';
 import { COMMANDS, PLAN } from './commands/registry.js';
 
@@ -24,8 +23,7 @@ async function runCommand(name: string, opts: Record<string, unknown>): Promise<
 }
 
 export async function main(argv: string[], run = runCommand): Promise<number> {
-  const program = buildProgram(run);
-  const io = { stdout: process.stdout, stderr: process.stderr };
+  const program = buildProgram(run, argv.slice(2));
   const verbose = argv.includes('--verbose');
   const json = argv.includes('--json');
   try {
@@ -36,10 +34,11 @@ export async function main(argv: string[], run = runCommand): Promise<number> {
     await program.parseAsync(argv);
     return (program.getOptionValue('__exit') as number | undefined) ?? 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      return renderParseError(io, e.message, json);
-    }
+    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')) return 0;
+    // The renderer (and with it every layer's error classes and words) only when there is an error.
+    const { renderError, renderParseError } = await import('./commands/outcome.js');
+    const io = { stdout: process.stdout, stderr: process.stderr };
+    if (e instanceof CommanderError) return renderParseError(io, e.message, json);
     return renderError(io, e, { verbose, json });
   }
 }
