@@ -22,21 +22,22 @@ export interface FunctionRecord extends Record<string, unknown> {
   arn: string;
 }
 
-/** The first look lands this long after the create (or update) was answered; each later one 1.2 times as late. */
+/** The first look lands this long after the create (or update) was answered; each later one 1.1 times as late. */
 export const FIRST_LOOK_MS = 200;
-export const LOOK_RATIO = 1.2;
+export const LOOK_RATIO = 1.1;
 
 /**
  * Poll GetFunction until the function is ready: Active after a create, LastUpdateStatus
- * Successful after an update. The looks land at 200 ms, 240 ms, 288 ms... after `since` (when
- * the create or update was answered), each 1.2 times as late as the one before, so a function that
- * turns ready at any moment W after 167 ms is seen by 1.2 W at the latest: the wait overshoots by
- * at most 20%, whether W is the emulator's 0.5 s, the few seconds a new function takes on AWS, or
- * a minute. Each look is sent one round trip (the fastest seen so far) ahead of its moment, so
- * its answer arrives on time; looks overlap when they are closer together than a round trip.
- * That is 9 looks in the first second and 40 in 5 minutes, far inside Lambda's quota of
- * 100 GetFunction requests per second per account (limits.html, cannot be raised). The SDK's
- * waiters wait at least a second between looks, which was most of a new stack's wall time.
+ * Successful after an update. The looks land at 200 ms, 220 ms, 242 ms... after `since` (when
+ * the create or update was answered), each 1.1 times as late as the one before, so a function that
+ * turns ready at any moment W after 182 ms is seen by 1.1 W at the latest: the wait overshoots by
+ * at most 10%, whether W is the emulator's 0.5 s, the few seconds a new function takes on AWS, or
+ * a minute (with 1.2, the emulator's 0.5 s was seen 87 ms late). Each look is sent one round trip
+ * (the fastest seen so far) ahead of its moment, so its answer arrives on time; looks overlap when
+ * they are closer together than a round trip. That is 17 looks in the first second and 77 in 5
+ * minutes, inside a fifth of Lambda's quota of 100 GetFunction requests per second per account
+ * (limits.html, cannot be raised). The SDK's waiters wait at least a second between looks, which
+ * was most of a new stack's wall time.
  */
 export async function waitUntilReady(
   lambda: LambdaClient,
