@@ -5,6 +5,7 @@ import {
   GetFunctionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  type FunctionConfiguration,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { createOrAdopt } from '../aws/create.js';
@@ -50,13 +51,17 @@ export async function waitUntilReady(
   let rtt = Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let finished = false;
-  let inFlight = 0;
   let exhausted = false;
+  // Looks still in flight when the answer is known are cancelled: left alone, each would keep the
+  // process alive for its round trip, and once the run ends and its clients are destroyed, the
+  // SDK would even send it again (a reset connection is a transient error to its retries).
+  const inFlight = new Set<AbortController>();
   return new Promise<void>((resolve, reject) => {
     const finish = (e?: unknown) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      for (const a of inFlight) a.abort();
       if (e === undefined) resolve();
       else reject(e);
     };
@@ -66,7 +71,7 @@ export async function waitUntilReady(
       const at = FIRST_LOOK_MS * LOOK_RATIO ** k;
       if (at > maxWaitMs) {
         exhausted = true;
-        if (inFlight === 0) finish(notReady());
+        if (inFlight.size === 0) finish(notReady());
         return;
       }
       const ahead = Number.isFinite(rtt) ? rtt : 0;
@@ -74,24 +79,26 @@ export async function waitUntilReady(
     };
     const look = async (k: number) => {
       if (finished) return;
-      inFlight++;
+      const abort = new AbortController();
+      inFlight.add(abort);
       schedule(k + 1);
       const sent = Date.now();
+      let c: FunctionConfiguration | undefined;
       try {
-        const c = (await lambda.send(new GetFunctionCommand({ FunctionName }))).Configuration;
-        rtt = Math.min(rtt, Date.now() - sent);
-        const status = until === 'active' ? c?.State : c?.LastUpdateStatus;
-        if (status === (until === 'active' ? 'Active' : 'Successful')) return finish();
-        if (status === 'Failed') {
-          const reason = (until === 'active' ? c?.StateReason : c?.LastUpdateStatusReason) ?? 'no reason given';
-          return finish(new LambdaNotReady(FunctionName, until, reason));
-        }
+        c = (await lambda.send(new GetFunctionCommand({ FunctionName }), { abortSignal: abort.signal })).Configuration;
       } catch (e) {
         return finish(e);
       } finally {
-        inFlight--;
+        inFlight.delete(abort);
       }
-      if (exhausted && inFlight === 0) finish(notReady());
+      rtt = Math.min(rtt, Date.now() - sent);
+      const status = until === 'active' ? c?.State : c?.LastUpdateStatus;
+      if (status === (until === 'active' ? 'Active' : 'Successful')) return finish();
+      if (status === 'Failed') {
+        const reason = (until === 'active' ? c?.StateReason : c?.LastUpdateStatusReason) ?? 'no reason given';
+        return finish(new LambdaNotReady(FunctionName, until, reason));
+      }
+      if (exhausted && inFlight.size === 0) finish(notReady());
     };
     schedule(0);
   });

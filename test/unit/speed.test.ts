@@ -295,6 +295,41 @@ describe('waiting for a new Lambda function', () => {
     for (let i = 0; i < sent.length; i++) expect(sent.filter((t) => t >= sent[i]! && t < sent[i]! + 1000).length, `looks in the second after ${sent[i]} ms`).toBeLessThanOrEqual(20);
   });
 
+  it('cancels the looks still in flight once the function is Active (no round trip left to wait for, nothing resent)', async () => {
+    vi.useFakeTimers();
+    const start = Date.now();
+    const rttMs = 120;
+    const signals: { at: number; signal: AbortSignal; answered: boolean }[] = [];
+    lambdaMock.on(GetFunctionCommand).callsFake(async () => {
+      await new Promise((r) => setTimeout(r, rttMs));
+      return { Configuration: { State: Date.now() - start >= 500 ? 'Active' : 'Pending' } };
+    });
+    const client = new LambdaClient({ region: 'us-east-1' });
+    const send = client.send.bind(client);
+    // The options each look was sent with (aws-sdk-client-mock does not pass them to callsFake).
+    client.send = ((command: never, options?: { abortSignal?: AbortSignal }) => {
+      const entry = { at: Date.now() - start, signal: options!.abortSignal!, answered: false };
+      signals.push(entry);
+      return send(command, options as never).then((r: unknown) => ((entry.answered = true), r));
+    }) as typeof client.send;
+    let endedAt = Infinity;
+    let inFlight: typeof signals = [];
+    let answered: typeof signals = [];
+    const done = waitUntilReady(client, 'fn', 'active', { since: start }).then(() => {
+      endedAt = Date.now() - start;
+      inFlight = signals.filter((s) => !s.answered);
+      answered = signals.filter((s) => s.answered);
+    });
+    await vi.runAllTimersAsync();
+    await done;
+    expect(signals.every((s) => s.signal instanceof AbortSignal)).toBe(true);
+    // Looks closer together than the round trip overlap: some were in flight when the answer came.
+    expect(inFlight.length).toBeGreaterThan(0);
+    expect(inFlight.every((s) => s.signal.aborted)).toBe(true);
+    expect(answered.every((s) => !s.signal.aborted)).toBe(true);
+    expect(signals.filter((s) => s.at > endedAt)).toEqual([]);
+  });
+
   it('looks about 77 times in 5 minutes', async () => {
     vi.useFakeTimers();
     lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { State: 'Pending' } });
