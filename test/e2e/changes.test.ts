@@ -67,13 +67,22 @@ async function accessToken(scopes: string[]): Promise<string> {
       }),
     )
   ).UserPoolClient!;
-  const r = await fetch(`${endpoint}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${c.ClientId}:${c.ClientSecret}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') }),
-  });
-  // The emulator's token endpoint once answered an HTML page under load: say what it was.
-  const text = await r.text();
+  // A hosted UI domain made moments ago (a domain change just before) is not live yet: AWS answers
+  // 404 for up to a minute (the strict-AWS layer, scaled down here). Ask again until it is, as a
+  // user would (`token` and `verify` do the same); any other answer is final.
+  const deadline = Date.now() + 60_000;
+  let r: Response;
+  let text: string;
+  for (;;) {
+    r = await fetch(`${endpoint}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${c.ClientId}:${c.ClientSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') }),
+    });
+    text = await r.text();
+    if (!(r.status === 404 && text.includes('is not live yet')) || Date.now() > deadline) break;
+    await new Promise((res) => setTimeout(res, 250));
+  }
   expect(r.status, text.slice(0, 500)).toBe(200);
   return (JSON.parse(text) as { access_token?: string }).access_token!;
 }
