@@ -127,7 +127,11 @@ describe('routes under 30% faults', () => {
     const env = emulatorEnv(tempStateDir());
     const proxy = await startCountingProxy(endpoint);
     try {
-      proxy.faults = { rate: 0.3, kinds: ['error500', 'throttle'], seed: 5, maxConsecutive: 3 };
+      // At most two faults in a row per operation: a create is tried three times in one run
+      // (createOrAdopt, src/aws/create.ts) and three lost answers in a row end the run by design (the
+      // next run resumes; convergence.test.ts covers that). With three, whether one create drew
+      // three in a row depended on how the requests interleaved, not on the code.
+      proxy.faults = { rate: 0.3, kinds: ['error500', 'throttle'], seed: 5, maxConsecutive: 2 };
       const r = await runCli(initArgs(stack, proxy.endpoint, FIRST), { env });
       expect(r.code, r.stderr).toBe(0);
       const c = await runCli(initArgs(stack, proxy.endpoint, NEXT), { env });
