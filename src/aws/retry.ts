@@ -120,16 +120,19 @@ export function tagError(error: unknown, tag: OperationTag): void {
 const tagOf = (error: unknown): OperationTag | undefined => (error && typeof error === 'object' ? (error as { [TAG]?: OperationTag })[TAG] : undefined);
 
 interface CommandLike {
-  middlewareStack: { add(mw: unknown, o: { step: 'initialize'; name: string }): void };
+  middlewareStack: { add(mw: unknown, o: { step: 'initialize'; name: string; override: boolean }): void };
 }
-/** The command, with its long waits (quotas, propagation) reported through `note` (a step's ctx.note). */
+/**
+ * The command, with its long waits (quotas, propagation) reported through `note` (a step's
+ * ctx.note). Noting a command again replaces its note (a command object sent twice stays valid).
+ */
 export function noted<C extends CommandLike>(note: (message: string) => void, command: C): C {
   command.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { [NOTE]?: (message: string) => void }) => (args: unknown) => {
       context[NOTE] = note;
       return next(args);
     },
-    { step: 'initialize', name: 'cognitoScopeSetupNote' },
+    { step: 'initialize', name: 'cognitoScopeSetupNote', override: true },
   );
   return command;
 }

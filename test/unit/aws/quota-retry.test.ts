@@ -138,6 +138,20 @@ describe('a real API Gateway client with the policy installed', () => {
     client.destroy();
   });
 
+  it('a command noted twice and sent twice keeps one note, the last one given', async () => {
+    const client = applyRetryPolicies(new APIGatewayClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 3, retryStrategy: new PolicyRetryStrategy(3) }));
+    const first: string[] = [];
+    const second: string[] = [];
+    const command = new DeleteRestApiCommand({ restApiId: 'abc123' });
+    throttled = 9; // one throttled answer, then through
+    await client.send(noted((m) => first.push(m), command));
+    throttled = 9;
+    await client.send(noted((m) => second.push(m), command));
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(1);
+    client.destroy();
+  });
+
   it('an operation without a policy keeps the SDK retries (gives up after maxAttempts)', async () => {
     const client = applyRetryPolicies(new APIGatewayClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2, retryStrategy: new PolicyRetryStrategy(2) }));
     throttled = 0;
