@@ -63,7 +63,7 @@ export const handler: Handler<ListOpts> = async ({ args: o, io }) => {
 
   const json = { stateDir: dir, stacks, unreadable };
   if (stacks.length === 0 && unreadable.length === 0) return { exit: EXIT.OK, json, text: `No stacks in ${dir}.\n` };
-  const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
+  const c = colorsFor({ env: io.env, stderr: io.stdout });
   const rows = stacks.map((s) => [
     s.stack,
     s.region,

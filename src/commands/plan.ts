@@ -152,7 +152,7 @@ export const handler: Handler<StackArgs> = async (ctx) => {
 };
 
 export function renderPlan(doc: PlanDocument, io: Io, g: Where = { stack: doc.stack }, routes: readonly PlanViewRoute[] = []): string {
-  const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
+  const c = colorsFor({ env: io.env, stderr: io.stdout });
   const footer = doc.notes.map((n) => `Note: ${n}`);
   if (doc.changesPending) footer.push(`To apply: ${commandLine('init', g)} with the same flags${doc.needsAllowReplace ? ' plus --allow-replace' : ''}.`);
   else footer.push('Nothing to change: init would make no change.');

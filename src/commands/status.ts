@@ -30,7 +30,7 @@ export const handler: Handler<GlobalArgs> = async (ctx) => {
   const inSync = results.every((r) => r.state === 'ok');
   const failed = results.some((r) => r.state === 'error');
   const json = { stack: session.state.stack, region: session.state.region, accountId: session.state.accountId, stateFile: local.stateFile, inSync, resources };
-  const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
+  const c = colorsFor({ env: io.env, stderr: io.stdout });
   const w = Math.max(...resources.map((r) => String(r.title).length));
   const lines = [`Stack ${session.state.stack} (${session.state.region}, account ${session.state.accountId}): ${inSync ? 'in sync' : 'NOT in sync'}`];
   for (const r of resources) {

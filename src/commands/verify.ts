@@ -251,7 +251,7 @@ export const handler: Handler<VerifyOpts> = async (ctx) => {
     return { route: t.route, url: t.url, scopes: t.scopes, passed: mine.every((k) => k.result !== 'fail'), checks: Object.fromEntries(mine.map((k) => [k.id, k.result])) };
   });
   const json = { stack: stack.stack, invokeUrl: url, grant, requiredScopes: required, passed, checks, routes };
-  const c = colorsFor({ ...io, stderr: io.stdout as NodeJS.WriteStream });
+  const c = colorsFor({ env: io.env, stderr: io.stdout });
   const several = targets.length > 1 || targets[0]?.route !== 'GET /';
   const lines = [several ? `Verify stack ${stack.stack}: ${targets.length} route${targets.length > 1 ? 's' : ''} at ${url}` : `Verify stack ${stack.stack}: GET ${url}`];
   for (const k of checks) {

@@ -8,14 +8,25 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+/**
+ * The process's streams. stdin is looked up only when used: Node builds its stream on first access
+ * (about 3 ms), and most commands never read it.
+ */
+export const processIo = (): Io => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  get stdin() {
+    return process.stdin;
+  },
+  env: process.env,
+});
 
 export function isTty(s: unknown): boolean {
   return Boolean((s as { isTTY?: boolean })?.isTTY);
 }
 
 /** Colour for stderr, honouring NO_COLOR and FORCE_COLOR. */
-export function colorsFor(io: Io): ChalkInstance {
+export function colorsFor(io: Pick<Io, 'env' | 'stderr'>): ChalkInstance {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return new Chalk({ level: 0 });
   if (io.env.FORCE_COLOR !== undefined) {
     const n = Number(io.env.FORCE_COLOR);

@@ -42,7 +42,8 @@ export interface PromptApi {
 export function isInteractive(o: { input?: boolean }, io: Io): boolean {
   const ci = io.env.CI;
   const inCi = ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
-  return isTty(io.stdin) && isTty(io.stderr) && o.input !== false && !inCi;
+  // stderr first: without a terminal there, stdin is never looked up (see processIo).
+  return isTty(io.stderr) && isTty(io.stdin) && o.input !== false && !inCi;
 }
 
 type InquirerInput = (o: { message: string; validate?: (v: string) => true | string | Promise<true | string>; transformer?: (v: string, f: { isFinal: boolean }) => string }, ctx?: object) => Promise<string>;
