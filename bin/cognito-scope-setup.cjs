@@ -21,9 +21,33 @@ process.stdout.on('error', (e) => {
 process.stderr.on('error', (e) => {
   if (e.code !== 'EPIPE') throw e;
 });
-// dist/ is compiled with V8's code cache (src/launcher/compile-cache.ts).
-require('../dist/compile-cache.cjs').installCompileCache(require('node:path').join(__dirname, '..', 'dist'));
-const { main } = require('../dist/cli.cjs');
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+
+/**
+ * `--help` (`-h`, `help`, no arguments) and `--version` (`-v`) alone print what the build rendered
+ * with commander from the same program (dist/rendered.cjs, scripts/build.mjs), without loading the
+ * CLI: about 10 ms sooner. Help is rendered 80 columns wide, the width commander uses when stdout
+ * is not a terminal; on a terminal of another width, commander renders it (the path below).
+ */
+function printRendered() {
+  const args = process.argv.slice(2);
+  if (args.length > 1) return false;
+  const version = args[0] === '--version' || args[0] === '-v';
+  if (!version && !(args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help')) return false;
+  const rendered = require('../dist/rendered.cjs');
+  if (version) {
+    process.stdout.write(`${rendered.version}\n`);
+    return true;
+  }
+  if (((process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80) !== rendered.helpWidth) return false;
+  process.stdout.write(rendered.help);
+  return true;
+}
+
+if (!printRendered()) {
+  // dist/ is compiled with V8's code cache (src/launcher/compile-cache.ts).
+  require('../dist/compile-cache.cjs').installCompileCache(require('node:path').join(__dirname, '..', 'dist'));
+  const { main } = require('../dist/cli.cjs');
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -17,33 +17,16 @@
 import { build, transform } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inlineSchemaKeys, lazyChildProcess } from './build-plugins.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--out');
 const base = outArg >= 0 ? resolve(process.argv[outArg + 1] ?? '') : ROOT;
 const target = join(base, 'dist');
 const tmp = join(base, `.dist-build-${process.pid}`);
-
-/**
- * commander requires node:child_process at load for executable subcommands, which this CLI does
- * not have: 3 ms of every start-up (`--help` included). Require it when a spawn happens instead.
- * The build fails if the line is not there (a new commander), rather than silently keeping it.
- */
-function lazyChildProcess() {
-  const LINE = "const childProcess = require('node:child_process');";
-  return {
-    name: 'lazy-child-process',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-        const src = readFileSync(args.path, 'utf8');
-        if (!src.includes(LINE)) throw new Error(`${args.path}: "${LINE}" not found; update lazyChildProcess in scripts/build.mjs`);
-        return { contents: src.replace(LINE, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
-      });
-    },
-  };
-}
 
 rmSync(tmp, { recursive: true, force: true });
 const result = await build({
@@ -60,7 +43,7 @@ const result = await build({
   metafile: true,
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
-  plugins: [lazyChildProcess()],
+  plugins: [lazyChildProcess(), inlineSchemaKeys()],
 });
 
 // Each file to CommonJS; CommonJS has require, __filename and __dirname of its own, which the
@@ -76,6 +59,21 @@ for (const [out, meta] of Object.entries(result.metafile.outputs).sort(([a], [b]
   writeFileSync(file, code);
   buildHash.update(`${relative(tmp, file)}\0${code}\0`);
 }
+// What `--help` and `--version` print, rendered now by the CLI just built (commander, the program
+// of src/commands/program.ts), for bin/ to print without loading it. Root help is the same
+// whatever the environment; its width is commander's default, 80 columns, which is what commander
+// uses when stdout is not a terminal. bin/ prints it only then, or on an 80-column terminal.
+{
+  const { buildProgram } = createRequire(import.meta.url)(join(tmp, 'cli.cjs'));
+  const program = buildProgram(async () => 0, ['--help']).configureOutput({ getOutHelpWidth: () => undefined, getOutHasColors: () => false });
+  const rendered = { helpWidth: 80, help: program.helpInformation(), version: program.version() };
+  if (!rendered.help.startsWith('Usage: cognito-scope-setup ') || typeof rendered.version !== 'string') throw new Error('rendering --help and --version failed');
+  writeFileSync(
+    join(tmp, 'rendered.cjs'),
+    `// Written by scripts/build.mjs: what --help and --version print (bin/ prints it; test/e2e/rendered-help.test.ts).\n'use strict';\nmodule.exports = ${JSON.stringify(rendered)};\n`,
+  );
+}
+
 // The compile cache keeps its entries per build: BUILD_ID names this one (src/launcher/compile-cache.ts).
 await build({
   absWorkingDir: ROOT,

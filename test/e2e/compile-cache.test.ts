@@ -35,10 +35,14 @@ async function run(args: string[], env: Record<string, string>) {
   return { ...r, used: said(': from the cache'), compiled: said(', compiled'), refused: said('refused by V8') };
 }
 
+// A command's help: the CLI and commander load, nothing is sent (`--help` and `--version` alone
+// print the text the build rendered and load no CLI: test/e2e/rendered-help.test.ts).
+const HELP = ['init', '--help'];
+
 describe('the compile cache', () => {
   it('the first run writes an entry per file it loaded; the next run compiles nothing', async () => {
     const root = newRoot();
-    const first = await run(['--version'], { XDG_CACHE_HOME: root });
+    const first = await run(HELP, { XDG_CACHE_HOME: root });
     expect(first.code, first.stderr).toBe(0);
     expect(first.used).toEqual([]);
     expect(first.compiled).toContain('cli.cjs');
@@ -47,7 +51,7 @@ describe('the compile cache', () => {
     const entries = readdirSync(dir);
     expect(entries.map((e) => e.replace(/\.\d+\.\d+\.v8$/, '')).sort()).toEqual([...first.compiled].sort());
 
-    const second = await run(['--version'], { XDG_CACHE_HOME: root });
+    const second = await run(HELP, { XDG_CACHE_HOME: root });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe(first.stdout);
     expect(second.compiled).toEqual([]);
@@ -73,15 +77,15 @@ describe('the compile cache', () => {
 
   it('an entry V8 refuses (garbage, or made by another build) is compiled again and replaced', async () => {
     const root = newRoot();
-    expect((await run(['--version'], { XDG_CACHE_HOME: root })).code).toBe(0);
+    expect((await run(HELP, { XDG_CACHE_HOME: root })).code).toBe(0);
     const dir = dirOf(root);
     const cli = readdirSync(dir).find((e) => e.startsWith('cli.cjs.'))!;
     writeFileSync(join(dir, cli), Buffer.alloc(4096, 7));
-    const r = await run(['--version'], { XDG_CACHE_HOME: root });
+    const r = await run(HELP, { XDG_CACHE_HOME: root });
     expect(r.code, r.stderr).toBe(0);
     expect(r.refused).toEqual(['cli.cjs']);
     expect(readFileSync(join(dir, cli)).equals(Buffer.alloc(4096, 7)), 'the entry was replaced').toBe(false);
-    const again = await run(['--version'], { XDG_CACHE_HOME: root });
+    const again = await run(HELP, { XDG_CACHE_HOME: root });
     expect(again.compiled).toEqual([]);
   });
 
@@ -90,8 +94,8 @@ describe('the compile cache', () => {
     const file = join(root, 'not-a-directory');
     writeFileSync(file, '');
     const noDebug = { NODE_DEBUG: '' };
-    const plain = await run(['--help'], { ...noDebug, NODE_DISABLE_COMPILE_CACHE: '1' });
-    const blocked = await run(['--help'], { ...noDebug, XDG_CACHE_HOME: file });
+    const plain = await run(HELP, { ...noDebug, NODE_DISABLE_COMPILE_CACHE: '1' });
+    const blocked = await run(HELP, { ...noDebug, XDG_CACHE_HOME: file });
     expect(blocked.code).toBe(0);
     expect(blocked.stderr).toBe('');
     expect(blocked.stdout).toBe(plain.stdout);
@@ -99,7 +103,7 @@ describe('the compile cache', () => {
 
   it('NODE_DISABLE_COMPILE_CACHE=1 turns it off: nothing is read or written', async () => {
     const root = newRoot();
-    const r = await run(['--version'], { XDG_CACHE_HOME: root, NODE_DISABLE_COMPILE_CACHE: '1' });
+    const r = await run(HELP, { XDG_CACHE_HOME: root, NODE_DISABLE_COMPILE_CACHE: '1' });
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(root)).toEqual([]);
     expect(r.compiled).toEqual([]);
@@ -107,7 +111,7 @@ describe('the compile cache', () => {
 
   it('NODE_COMPILE_CACHE (Node 22\'s setting) is where it goes when set', async () => {
     const root = newRoot();
-    const r = await run(['--version'], { NODE_COMPILE_CACHE: root, XDG_CACHE_HOME: join(root, 'xdg') });
+    const r = await run(HELP, { NODE_COMPILE_CACHE: root, XDG_CACHE_HOME: join(root, 'xdg') });
     expect(r.code, r.stderr).toBe(0);
     const builds = join(root, 'cognito-scope-setup', `${process.version}-${process.arch}`);
     const [build] = readdirSync(builds);

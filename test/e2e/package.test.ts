@@ -43,13 +43,14 @@ describe('the published package', () => {
     const codes: (number | null)[] = [];
     do {
       const r = await new Promise<{ status: number | null; stderr: string }>((res) => {
-        const c = spawn(process.execPath, [join(out, 'bin', 'cognito-scope-setup.cjs'), '--version'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        // A command's help loads the CLI's files (--version alone prints dist/rendered.cjs only).
+        const c = spawn(process.execPath, [join(out, 'bin', 'cognito-scope-setup.cjs'), 'init', '--help'], { stdio: ['ignore', 'ignore', 'pipe'] });
         let stderr = '';
         c.stderr.on('data', (d) => (stderr += d));
         c.on('close', (status) => res({ status, stderr }));
       });
       codes.push(r.status);
-      if (r.status !== 0) throw new Error(`--version during a rebuild: exit ${r.status}\n${r.stderr}`);
+      if (r.status !== 0) throw new Error(`init --help during a rebuild: exit ${r.status}\n${r.stderr}`);
     } while (!finished);
     expect(await running).toBe(0);
     expect(codes.length).toBeGreaterThan(0);
@@ -79,8 +80,8 @@ describe('the published package', () => {
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string; mode: number }[] }];
     const paths = info.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/cognito-scope-setup.cjs', 'dist/cli.cjs', 'dist/compile-cache.cjs', 'dist/THIRD-PARTY-LICENSES.txt']));
-    expect(paths.filter((p) => !/^(LICENSE|README\.md|package\.json|bin\/[^/]+\.cjs|dist\/(cli\.cjs|compile-cache\.cjs|THIRD-PARTY-LICENSES\.txt|chunks\/[^/]+\.cjs))$/.test(p))).toEqual([]);
+    expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/cognito-scope-setup.cjs', 'dist/cli.cjs', 'dist/compile-cache.cjs', 'dist/rendered.cjs', 'dist/THIRD-PARTY-LICENSES.txt']));
+    expect(paths.filter((p) => !/^(LICENSE|README\.md|package\.json|bin\/[^/]+\.cjs|dist\/(cli\.cjs|compile-cache\.cjs|rendered\.cjs|THIRD-PARTY-LICENSES\.txt|chunks\/[^/]+\.cjs))$/.test(p))).toEqual([]);
 
     const home = join(work, 'home');
     const app = join(work, 'empty');

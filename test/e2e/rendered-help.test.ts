@@ -1,0 +1,108 @@
+// `--help` (`-h`, `help`, no arguments) and `--version` (`-v`) alone print what the build rendered
+// with commander (dist/rendered.cjs, scripts/build.mjs), without loading the CLI. The text must be
+// commander's own, byte for byte: it is compared with what the whole CLI prints through commander
+// (`--verbose --help`: a global flag before --help takes the same help through commander). On a
+// terminal that is not 80 columns wide, commander renders the help at that width.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BIN, REPO, runCli } from '../support/cli.js';
+
+const RECORDER = pathToFileURL(join(REPO, 'test', 'support', 'load-recorder.mjs')).href;
+const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+const VENV_PYTHON = join(REPO, '.venv-ministack', 'bin', 'python');
+// The program's description is 84 characters: commander wraps it at 80 columns, not at 100.
+const DESCRIPTION = 'Protect a REST API with a Cognito user pool and a custom OAuth scope, in one command.';
+
+/** The files of dist/ a run loaded (test/support/load-recorder.mjs). */
+async function distLoadedBy(args: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'css-load-'));
+  const log = join(dir, 'loaded.txt');
+  try {
+    const r = await runCli(args, { env: { NODE_OPTIONS: `--import=${RECORDER}`, CSS_LOAD_LOG: log } });
+    expect(r.code, r.stderr).toBe(0);
+    return readFileSync(log, 'utf8')
+      .split('\n')
+      .map((u) => /\/dist\/(.+)$/.exec(u)?.[1])
+      .filter((f): f is string => f !== undefined)
+      .sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The CLI in a pseudo-terminal `cols` wide (test/support/pty-driver.py); its output with \r\n as \n. */
+function inTerminal(args: string[], cols: number): Promise<{ code: number | null; output: string }> {
+  const spec = { argv: [process.execPath, BIN, ...args], env: { PATH: process.env.PATH!, HOME: process.env.HOME!, TERM: 'xterm-256color' }, cwd: REPO, steps: [], stepTimeout: 30, exitTimeout: 60, cols, rows: 60 };
+  return new Promise((resolve, reject) => {
+    const py = spawn(VENV_PYTHON, [join(REPO, 'test', 'support', 'pty-driver.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    py.stdout.on('data', (d) => (out += d));
+    py.stderr.on('data', (d) => (err += d));
+    py.on('error', reject);
+    py.on('close', () => {
+      try {
+        const r = JSON.parse(out) as { code: number | null; output: string };
+        resolve({ code: r.code, output: r.output.replace(/\r\n/g, '\n') });
+      } catch {
+        reject(new Error(`pty driver failed: ${err}\n${out}`));
+      }
+    });
+    py.stdin.end(JSON.stringify(spec));
+  });
+}
+
+describe('--help and --version from the build', () => {
+  it.each([
+    ['--help', ['--help']],
+    ['-h', ['-h']],
+    ['help', ['help']],
+    ['no arguments', []],
+  ])('%s prints exactly what commander prints, on stdout, exit 0', async (_name, args) => {
+    const commander = await runCli(['--verbose', '--help']);
+    expect(commander.code).toBe(0);
+    expect(commander.stdout).toMatch(/^Usage: cognito-scope-setup \[options\] \[command\]\n/);
+    const r = await runCli(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(commander.stdout);
+  });
+
+  it.each([['--version'], ['-v']])('%s prints the package version, as commander does', async (flag) => {
+    const commander = await runCli(['--verbose', flag]);
+    expect(commander.stdout).toBe(`${VERSION}\n`);
+    const r = await runCli([flag]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${VERSION}\n`);
+  });
+
+  it('they load dist/rendered.cjs only; the control, through commander, loads the CLI', async () => {
+    for (const args of [['--help'], ['--version'], []]) expect(await distLoadedBy(args), args.join(' ')).toEqual(['rendered.cjs']);
+    expect(await distLoadedBy(['--verbose', '--help'])).toEqual(expect.arrayContaining(['cli.cjs', 'compile-cache.cjs']));
+  });
+
+  it('a command help and a longer argument list still go through commander', async () => {
+    const r = await runCli(['init', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: cognito-scope-setup init \[options\]\n/);
+    const two = await runCli(['--help', '--json']);
+    expect(two.code).toBe(0);
+    expect(two.stdout).toMatch(/^Usage: cognito-scope-setup \[options\] \[command\]\n/);
+  });
+
+  it('on an 80-column terminal it prints the rendered text; at 100 columns commander renders it at that width', async () => {
+    const piped = await runCli(['--help']);
+    const at80 = await inTerminal(['--help'], 80);
+    expect(at80.code).toBe(0);
+    expect(at80.output).toBe(piped.stdout);
+    expect(piped.stdout).not.toContain(DESCRIPTION);
+    const at100 = await inTerminal(['--help'], 100);
+    expect(at100.code).toBe(0);
+    expect(at100.output).toContain(DESCRIPTION);
+    expect(at100.output).toBe((await inTerminal(['--verbose', '--help'], 100)).output);
+  });
+});
