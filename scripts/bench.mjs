@@ -20,6 +20,9 @@
  *    in this run (no process starts quicker). Ratio = wall time (spawn to exit) / floor.
  * 4. The operations table is checked against what the proxy counted (writes by operation, every
  *    read a known one): a mismatch is printed and the bench exits 1.
+ * 5. The AWS SDK alone (scripts/bench/sdk-reference.mjs), after our status on each stack: the same
+ *    SDK clients sending status's reads with no CLI around them, and GetCallerIdentity alone. What
+ *    no CLI built on this SDK can beat; it must send exactly what status sent, or the bench exits 1.
  * Figures: minimum, median and maximum over the fresh stacks; the load average of the machine.
  * Written to bench-results/latest.json and bench-results/<date>-<commit>.json (git-ignored).
  * No test asserts a time: the figures are for people to read.
@@ -32,6 +35,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DESTROY, INIT, READ_ONLY, checkAgainst, floorOf, operationOf } from './bench/operations.mjs';
 import { activationWatcher, depthOf, round, runChild, sleep, stats, writeHook } from './bench/measure.mjs';
 import { render, targetsOf } from './bench/render.mjs';
+import { inlineSchemaKeys } from './build-plugins.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(REPO, 'bin', 'cognito-scope-setup.cjs');
@@ -79,6 +83,29 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
+// The AWS SDK alone (scripts/bench/sdk-reference.mjs): each mode one CommonJS file, bundled with
+// the CLI's own plugins and run through dist/compile-cache.cjs, as bin/ runs dist/.
+const REF_DIR = path.join(BUILD_DIR, 'sdk-reference');
+fs.rmSync(REF_DIR, { recursive: true, force: true });
+for (const mode of ['sts', 'reads']) {
+  await build({
+    stdin: { contents: `import { ${mode} } from './sdk-reference.mjs';\nvoid ${mode}();\n`, resolveDir: path.join(REPO, 'scripts', 'bench'), sourcefile: `${mode}.mjs` },
+    outfile: path.join(REF_DIR, `${mode}.cjs`),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    logLevel: 'warning',
+    plugins: [inlineSchemaKeys()],
+  });
+}
+const REF_RUN = path.join(REF_DIR, 'run.cjs');
+fs.writeFileSync(
+  REF_RUN,
+  `'use strict';\nrequire(${JSON.stringify(path.join(REPO, 'dist', 'compile-cache.cjs'))}).installCompileCache(__dirname);\nrequire(\`./\${process.argv[2]}.cjs\`);\n`,
+);
 const HOOK = writeHook(BUILD_DIR);
 const { startCountingProxy } = await import(pathToFileURL(path.join(BUILD_DIR, 'proxy.mjs')).href);
 const { lambdaCode } = await import(pathToFileURL(path.join(BUILD_DIR, 'lambda-code.mjs')).href);
@@ -157,6 +184,8 @@ try {
   log('warm-up: one stack made and deleted by each side, not measured');
   const warm = ['--stack', `${base}-warm`, '--region', 'us-east-1', '--endpoint-url', proxy.endpoint, '--json'];
   for (const a of [['init', ...warm, '--yes', '--username', 'warm'], ['destroy', ...warm, '--yes']]) {
+    // The SDK reference's first run writes its code cache, as our warm-up init does ours.
+    if (a[0] === 'destroy') await sdkReference(`${base}-warm`);
     const w = await ours(a);
     if (w.code !== 0) throw new Error(`warm-up ${a[0]} exited ${w.code}\n${w.stderr}`);
   }
@@ -196,6 +225,10 @@ try {
     ]),
   );
   const mismatches = [...new Set(runs.flatMap((r) => r.mismatches))];
+  const reference = {
+    sts: { wallMs: over((r) => r.reference.sts.wallMs), startupMs: over((r) => r.reference.sts.startupMs) },
+    reads: { wallMs: over((r) => r.reference.reads.wallMs), startupMs: over((r) => r.reference.reads.startupMs), requests: over((r) => r.reference.reads.ops.length), ratio: over((r) => r.reference.reads.wallMs / r.phases.status.floorMs, 2) },
+  };
   const result = {
     tool: 'cognito-scope-setup',
     commit: git(['rev-parse', '--short', 'HEAD']),
@@ -210,6 +243,7 @@ try {
     startup: { runs: RUNS, nodeMs, cases: startup },
     repeat: REPEAT,
     phases,
+    reference,
     mismatches,
     runs,
   };
@@ -241,6 +275,8 @@ async function measureStack(stack, watcher) {
   const measured = {};
   /** @type {string[]} */
   let steps = [];
+  /** @type {any} */
+  let reference;
   for (const [name, args] of Object.entries(phases)) {
     proxy.clear();
     if (name === 'init') watcher.arm(`${stack}-lambda`);
@@ -264,6 +300,7 @@ async function measureStack(stack, watcher) {
       tailMs: m.endedAt - last,
     };
     await sleep(50);
+    if (name === 'status') reference = await sdkReference(stack, reqs.map((r) => r.operation));
   }
   const W = await watcher.take();
   const only = (ops) => ops.filter((o) => o.step.startsWith('(') || steps.includes(o.step));
@@ -277,7 +314,33 @@ async function measureStack(stack, watcher) {
     const { reqs: _reqs, ...rest } = m;
     out[name] = { ...rest, floorMs: round(f.ms + NODE_MS), floorRoundTrips: f.rt, chain: f.chain };
   }
-  return { lambdaActivationMs: W, steps, mismatches, phases: out };
+  if (reference.mismatch) mismatches.push(reference.mismatch);
+  return { lambdaActivationMs: W, steps, mismatches, phases: out, reference };
+}
+
+/**
+ * The AWS SDK alone on the stack `status` just read (scripts/bench/sdk-reference.mjs): `sts`, then
+ * `reads`, which must send exactly what `status` sent (statusOps; none for the warm-up).
+ * @param {string} stack @param {string[]} [statusOps]
+ */
+async function sdkReference(stack, statusOps) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const mode of ['sts', 'reads']) {
+    proxy.clear();
+    const env = { ...baseEnv, REFERENCE_STATE: path.join(stateDir, `${stack}.json`), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const r = await runChild(process.execPath, [REF_RUN, mode], { env, cwd: REPO, hook: HOOK, tmp });
+    if (r.code !== 0) throw new Error(`sdk-reference ${mode} exited ${r.code}\n${r.stderr}`);
+    const reqs = proxy.requests.filter((q) => q.end !== undefined);
+    out[mode] = { wallMs: r.wallMs, startupMs: Math.min(...reqs.map((q) => q.at)) - r.startedAt, ops: reqs.map((q) => operationOf(q)).sort() };
+    await sleep(50);
+  }
+  const want = [...(statusOps ?? out.reads.ops)].sort();
+  if (JSON.stringify(out.reads.ops) !== JSON.stringify(want)) {
+    const diff = (a, b) => a.filter((x, i) => a.indexOf(x) === i && a.filter((y) => y === x).length !== b.filter((y) => y === x).length);
+    out.mismatch = `sdk reference: status sent ${want.length} reads, scripts/bench/sdk-reference.mjs ${out.reads.ops.length}; counts differ for ${[...new Set([...diff(want, out.reads.ops), ...diff(out.reads.ops, want)])].join(', ')}`;
+  }
+  return out;
 }
 
 /** One phase of the peer script (scripts/bench/peer.sh) through the proxy. */

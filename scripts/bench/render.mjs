@@ -24,7 +24,7 @@ export function targetsOf(r) {
   if (r.peer) {
     list.push(t('init / AWS CLI script', p.init.peerRatio.median, 0.15), t('status / AWS CLI script', p.status.peerRatio.median, 0.08), t('destroy / AWS CLI script', p.destroy.peerRatio.median, 0.2));
   }
-  list.push({ name: 'operations table matches the proxy', value: r.mismatches.length ? `${r.mismatches.length} mismatches` : 'yes', target: 'yes', ok: r.mismatches.length === 0 });
+  list.push({ name: 'operations table and SDK reference match the proxy', value: r.mismatches.length ? `${r.mismatches.length} mismatches` : 'yes', target: 'yes', ok: r.mismatches.length === 0 });
   return list;
 }
 
@@ -59,7 +59,12 @@ export function render(r) {
   if (r.peer) {
     out.push(`AWS CLI script (${r.peer.tool}, ${r.peer.script}), wall ms: init ${mmm(p.init.peerWallMs)}, status ${mmm(p.status.peerWallMs)}, destroy ${mmm(p.destroy.peerWallMs)}`);
   }
+  const ref = r.reference;
   out.push(
+    '',
+    'the AWS SDK alone (scripts/bench/sdk-reference.mjs: the same SDK clients, bundled and cached like the CLI, no CLI around them):',
+    `  status's ${ref.reads.requests.median} reads in one wave: ${mmm(ref.reads.wallMs, ' ms')} = ${ref.reads.ratio.median}x status's floor (ours: ${p.status.ratio.median}x); first request at ${ref.reads.startupMs.median} ms`,
+    `  GetCallerIdentity alone: first request at ${mmm(ref.sts.startupMs, ' ms')} = ${(ref.sts.startupMs.median / r.startup.nodeMs).toFixed(2)}x node -e 0 (ours, status: ${(p.status.startupMs.median / r.startup.nodeMs).toFixed(2)}x); exit at ${ref.sts.wallMs.median} ms`,
     '',
     `start-up, median of ${r.startup.runs}: node -e 0 ${r.startup.nodeMs} ms; --help ${s('help')}; --version ${s('version')}; usage error ${s('usageError')}; list ${s('list')}`,
     `peak RSS (max over stacks): init ${p.init.peakRssMb.max} MB, init again ${p.initAgain.peakRssMb.max} MB, status ${p.status.peakRssMb.max} MB, destroy ${p.destroy.peakRssMb.max} MB`,
@@ -68,7 +73,12 @@ export function render(r) {
     ...r.targets.map((t) => `  ${t.ok ? 'pass' : 'FAIL'}  ${t.name.padEnd(56)} ${String(t.value).padStart(8)}   (${t.target})`),
   );
   if (r.mismatches.length) {
-    out.push('', 'ERROR: the operations table (scripts/bench/operations.mjs) does not match what the proxy counted:', ...r.mismatches.map((m) => `  ${m}`), 'Fix the table (or the CLI): the floor is only as honest as the table.');
+    out.push(
+      '',
+      'ERROR: what the proxy counted does not match the operations table (scripts/bench/operations.mjs) or the SDK reference (scripts/bench/sdk-reference.mjs):',
+      ...r.mismatches.map((m) => `  ${m}`),
+      'Fix the table or the reference (or the CLI): the floor and the reference are only as honest as they are.',
+    );
   }
   return out.join('\n');
 }
