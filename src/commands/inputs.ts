@@ -124,7 +124,7 @@ export async function gatherInputs<O extends StackArgs>(
   // --code: read, zipped and checked (exists, 50 MB, the handler's file in it) before any request.
   if (inputs.code) {
     try {
-      (await import('../steps/lambda-code.js')).userCode(inputs.code, inputs.runtime, inputs.handler);
+      (await import('../steps/user-code.js')).userCode(inputs.code, inputs.runtime, inputs.handler);
     } catch (e) {
       throw (await import('./explain.js')).explain(e);
     }

@@ -130,7 +130,7 @@ export const functionStep: Step<App, FunctionRecord> = {
     let want: Pick<LambdaCode, 'handler' | 'sha256'>;
     let wanted = app.inputs.code ? `your code from ${app.inputs.code}` : `the tutorial's ${lang(app.inputs.runtime)} handler`;
     try {
-      want = codeFor(app.inputs);
+      want = await codeFor(app.inputs);
     } catch (e) {
       want = { handler: app.inputs.handler ?? c.Handler ?? '', sha256: '' };
       wanted = `your code from ${app.inputs.code}, which cannot be read here (${(e as Error).message})`;
@@ -151,7 +151,7 @@ export const functionStep: Step<App, FunctionRecord> = {
     const { app } = ctx;
     const lambda = await app.aws.lambda();
     const role = ctx.need(roleStep);
-    const code = codeFor(app.inputs);
+    const code = await codeFor(app.inputs);
     const { value: out } = await createOrAdopt({
       what: `Lambda function ${app.names.function}`,
       note: ctx.note,
@@ -195,7 +195,7 @@ export const functionStep: Step<App, FunctionRecord> = {
   async update(ctx, live) {
     const { app } = ctx;
     const lambda = await app.aws.lambda();
-    const code = codeFor(app.inputs);
+    const code = await codeFor(app.inputs);
     const fields = new Set(live.changes.map((c) => c.field));
     const FunctionName = live.record.id;
     if (fields.has('runtime') || fields.has('handler') || fields.has('role')) {

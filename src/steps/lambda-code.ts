@@ -1,11 +1,21 @@
-// The function's code: the tutorial's "Hello World" handler, or the user's own (inputs.code: a
-// directory or a single file zipped in memory, or a .zip as it is). Zipped deterministically (sorted
-// names, one fixed time stamp), so the code hash only changes when the code does.
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { unzipSync, zipSync, strToU8 } from 'fflate';
-import { CodeUnusable } from './errors.js';
+// The function's code: the tutorial's "Hello World" handler, or the user's own (inputs.code, in
+// ./user-code.ts: a directory or a single file zipped in memory, or a .zip as it is). Zipped
+// deterministically (sorted names, one fixed time stamp), so the code hash only changes when the
+// code does.
+
+export interface LambdaCode {
+  zip: Uint8Array;
+  handler: string;
+  /** Base64 SHA-256 of the zip, as Lambda reports it in CodeSha256. */
+  sha256: string;
+}
+
+/** Lambda's limit for a zip uploaded with the request (CreateFunction / UpdateFunctionCode ZipFile). */
+export const MAX_ZIP_BYTES = 50 * 1024 * 1024;
+/** Lambda's limit for the unzipped code. */
+export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
+
+export const defaultHandler = (runtime: string): string => (runtime.startsWith('python') ? 'lambda_function.lambda_handler' : 'index.handler');
 
 export const PYTHON_HANDLER = `import json
 
@@ -27,105 +37,33 @@ export const NODE_HANDLER = `export const handler = async (event) => {
 };
 `;
 
-export interface LambdaCode {
-  zip: Uint8Array;
-  handler: string;
-  /** Base64 SHA-256 of the zip, as Lambda reports it in CodeSha256. */
-  sha256: string;
-}
-
-const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
+/**
+ * The tutorial's handlers zipped, with their SHA-256: exactly what ./user-code.ts makes of each
+ * handler as a single file (fflate, level 9, the fixed time stamp); test/unit/steps/lambda-code.test.ts
+ * zips them again and compares byte for byte. Written out so that a stack with the tutorial's code
+ * never loads fflate, which builds its tables as it loads (about 4 ms of every AWS command).
+ */
+const TUTORIAL = {
+  python: {
+    file: 'lambda_function.py',
+    handler: 'lambda_function.lambda_handler',
+    zip: 'UEsDBBQAAAAIAAAAIVB0wjx6gwAAAJ8AAAASAAAAbGFtYmRhX2Z1bmN0aW9uLnB5RY2xCgIxEET7fMWKRe7gkMPyWi3srhEsJeeuqGyyR7IRRfx3c2mcbubNMHc/S1R4JAnGIF2BnZ/QnW8uIFNs6ElBO7hIUHppOxgoWsNx3I9Qtky+8BpG0hwDfKpZZJM6zWknSHaAbd93fzQJvku43G4w+zk19kDMAieJjCvb1urX/ABQSwECFAAUAAAACAAAACFQdMI8eoMAAACfAAAAEgAAAAAAAAAAAAAAAAAAAAAAbGFtYmRhX2Z1bmN0aW9uLnB5UEsFBgAAAAABAAEAQAAAALMAAAAAAA==',
+    sha256: 'clSXCcOSvheUlpZolhpJfBzz1VeG6F2ftMFQaUKe2V4=',
+  },
+  node: {
+    file: 'index.mjs',
+    handler: 'index.handler',
+    zip: 'UEsDBBQAAAAIAAAAIVAhS/rNjwAAAK0AAAAJAAAAaW5kZXgubWpzPYzNCoJAFIX3PsVppUKktFRsU4tokYuC1ubcShhn5M41GqJ3byxwczh854deg2VBa40TPBqjNDEqNM6bFgk9yUiKaoN3BGQZzvWuRtcPmvqQBPYfMrkhGArLqQg4aWR0W6uowDrPlz94tcoXOJzq48oJd+be3XwS70lri4tlrRZxOjU/ZRAmGdnMz2UU6BdQSwECFAAUAAAACAAAACFQIUv6zY8AAACtAAAACQAAAAAAAAAAAAAAAAAAAAAAaW5kZXgubWpzUEsFBgAAAAABAAEANwAAALYAAAAAAA==',
+    sha256: 'Etqvxa4h5D6o0Q+xMud+0G5va/ALNMp1OZcXnmC6LyQ=',
+  },
+} as const;
 
 export function lambdaCode(runtime: string): LambdaCode {
-  const python = runtime.startsWith('python');
-  const file = python ? 'lambda_function.py' : 'index.mjs';
-  const zip = zipSync({ [file]: [strToU8(python ? PYTHON_HANDLER : NODE_HANDLER), { mtime: FIXED_MTIME }] }, { level: 9 });
-  return {
-    zip,
-    handler: python ? 'lambda_function.lambda_handler' : 'index.handler',
-    sha256: createHash('sha256').update(zip).digest('base64'),
-  };
+  const t = runtime.startsWith('python') ? TUTORIAL.python : TUTORIAL.node;
+  return { zip: new Uint8Array(Buffer.from(t.zip, 'base64')), handler: t.handler, sha256: t.sha256 };
 }
 
-/** Lambda's limit for a zip uploaded with the request (CreateFunction / UpdateFunctionCode ZipFile). */
-export const MAX_ZIP_BYTES = 50 * 1024 * 1024;
-/** Lambda's limit for the unzipped code. */
-export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
-/** Not code: left out of a zipped directory. */
-const SKIPPED = new Set(['.git', '__pycache__', '.DS_Store']);
-
-export const defaultHandler = (runtime: string): string => (runtime.startsWith('python') ? 'lambda_function.lambda_handler' : 'index.handler');
-
-/** The files a handler needs, one of which must be in the zip: app.handler -> app.py (Python) or app.js/.mjs/.cjs (Node.js). */
-function handlerFiles(runtime: string, handler: string): string[] {
-  const module = handler.slice(0, handler.lastIndexOf('.'));
-  if (runtime.startsWith('python')) return [`${module.replace(/\./g, '/')}.py`, `${module.replace(/\./g, '/')}/__init__.py`];
-  return ['.js', '.mjs', '.cjs'].map((x) => `${module}${x}`);
-}
-
-function walk(dir: string, prefix: string, out: Record<string, Uint8Array>, total: { bytes: number }, path: string): void {
-  for (const name of readdirSync(dir).sort()) {
-    if (SKIPPED.has(name)) continue;
-    const full = join(dir, name);
-    const st = statSync(full);
-    if (st.isDirectory()) walk(full, `${prefix}${name}/`, out, total, path);
-    else if (st.isFile()) {
-      total.bytes += st.size;
-      if (total.bytes > MAX_UNZIPPED_BYTES) throw new CodeUnusable(path, 'unzipped-too-large', "more than 250 MB unzipped (Lambda's limit for a function's code)");
-      out[`${prefix}${name}`] = readFileSync(full);
-    }
-  }
-}
-
-const cache = new Map<string, LambdaCode>();
-
-/**
- * The user's code (inputs.code) zipped or read, with its handler, checked before any request: the path
- * exists, the zip is at most 50 MB, and the handler's file is in it. Cached per path and handler
- * for the run (the function's read, create and update all ask).
- */
-export function userCode(path: string, runtime: string, handler = defaultHandler(runtime)): LambdaCode {
-  const full = resolve(path);
-  const key = `${full}\n${runtime}\n${handler}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  let st;
-  try {
-    st = statSync(full);
-  } catch (e) {
-    throw new CodeUnusable(path, 'unreadable', `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); give a directory, a .zip or a single source file`);
-  }
-  let zip: Uint8Array;
-  let names: string[];
-  try {
-    if (st.isFile() && full.toLowerCase().endsWith('.zip')) {
-      if (st.size > MAX_ZIP_BYTES) throw new CodeUnusable(path, 'zip-too-large', `${(st.size / 1048576).toFixed(1)} MB, more than the 50 MB Lambda takes in a request; make it smaller or upload it to S3 yourself`);
-      zip = readFileSync(full);
-      names = [];
-      unzipSync(zip, { filter: (f) => (names.push(f.name), false) });
-    } else {
-      const files: Record<string, Uint8Array> = {};
-      if (st.isDirectory()) walk(full, '', files, { bytes: 0 }, path);
-      else files[basename(full)] = readFileSync(full);
-      names = Object.keys(files);
-      if (names.length === 0) throw new CodeUnusable(path, 'empty', 'the directory holds no file');
-      zip = zipSync(Object.fromEntries(names.map((n) => [n, [files[n]!, { mtime: FIXED_MTIME }]])), { level: 9 });
-    }
-  } catch (e) {
-    if (e instanceof CodeUnusable) throw e;
-    throw new CodeUnusable(path, 'unreadable', `cannot be read (${(e as Error).message})`);
-  }
-  if (zip.length > MAX_ZIP_BYTES) throw new CodeUnusable(path, 'zip-too-large', `${(zip.length / 1048576).toFixed(1)} MB zipped, more than the 50 MB Lambda takes in a request`);
-  const need = handlerFiles(runtime, handler);
-  if (!need.some((f) => names.includes(f))) {
-    throw new CodeUnusable(path, 'handler-missing', `${need[0]} is not in ${path} (${runtime}); name the file and function that handle the request, e.g. app.handler for app${runtime.startsWith('python') ? '.py' : '.mjs'}`, handler);
-  }
-  const code = { zip, handler, sha256: createHash('sha256').update(zip).digest('base64') };
-  cache.set(key, code);
-  return code;
-}
-
-/** The function's code for these inputs: the user's (inputs.code), else the tutorial's. */
-export function codeFor(inputs: { runtime: string; code?: string; handler?: string }): LambdaCode {
-  return inputs.code ? userCode(inputs.code, inputs.runtime, inputs.handler) : lambdaCode(inputs.runtime);
+/** The function's code for these inputs: the user's (inputs.code; loads fflate), else the tutorial's. */
+export async function codeFor(inputs: { runtime: string; code?: string; handler?: string }): Promise<LambdaCode> {
+  return inputs.code ? (await import('./user-code.js')).userCode(inputs.code, inputs.runtime, inputs.handler) : lambdaCode(inputs.runtime);
 }

@@ -103,5 +103,14 @@ describe('start-up loads only what it needs', () => {
     const code = named.urls.map((u) => readFileSync(new URL(u), 'utf8')).join('\n');
     expect(code).toMatch(/\bvar GetFunction\$ = /);
     expect(code).not.toMatch(/\bCreateCodeSigningConfig\$ = /);
+    // The tutorial's code is written out in src/steps/lambda-code.ts: no fflate (its tables take
+    // about 4 ms to build at load) unless --code asks for a zip; the control is such a run.
+    const zip = /^\/\/ \S*node_modules\/(fflate)\//m;
+    expect((await loadedBy(['destroy', '--yes', '--json', '--stack', stack, '--region', 'us-east-1', '--endpoint-url', endpoint], {}, zip)).libs).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'css-code-'));
+    writeFileSync(join(dir, 'main.py'), 'x = 1\n');
+    const withCode = await loadedBy(['init', '--stack', stack, '--no-user', '--code', dir, '--handler', 'app.handler', '--region', 'us-east-1', '--endpoint-url', endpoint], {}, zip);
+    expect(withCode.code, withCode.stderr).toBe(2);
+    expect(withCode.libs, 'the control: --code loads fflate').toEqual(['fflate']);
   });
 });

@@ -4,9 +4,11 @@ import { mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, utimesSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { explain } from '../../../src/commands/explain.js';
-import { codeFor, lambdaCode, MAX_ZIP_BYTES, userCode } from '../../../src/steps/lambda-code.js';
+import { codeFor, lambdaCode, MAX_ZIP_BYTES, NODE_HANDLER, PYTHON_HANDLER } from '../../../src/steps/lambda-code.js';
+import { userCode, zipOne } from '../../../src/steps/user-code.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'css-code-unit-'));
 
@@ -37,7 +39,7 @@ describe('--code', () => {
     expect(userCode(c, 'python3.13', 'app.handle').sha256).not.toBe(first.sha256);
   });
 
-  it('zips a single file under its own name; uploads a .zip as it is; the default handler is the tutorial one', () => {
+  it('zips a single file under its own name; uploads a .zip as it is; the default handler is the tutorial one', async () => {
     const d = dir();
     writeFileSync(join(d, 'index.mjs'), 'export const handler = async () => ({ statusCode: 200 });\n');
     const one = userCode(join(d, 'index.mjs'), 'nodejs22.x');
@@ -48,7 +50,7 @@ describe('--code', () => {
     const z = userCode(join(d, 'code.zip'), 'python3.13');
     expect(Buffer.from(z.zip).equals(Buffer.from(zip))).toBe(true);
     expect(z.handler).toBe('lambda_function.lambda_handler');
-    expect(codeFor({ runtime: 'python3.13' })).toEqual(lambdaCode('python3.13'));
+    expect(await codeFor({ runtime: 'python3.13' })).toEqual(lambdaCode('python3.13'));
   });
 
   it('refuses a missing path, a handler whose file is not in the code, and a zip over 50 MB, naming the flag', () => {
@@ -70,5 +72,21 @@ describe('--code', () => {
     ftruncateSync(fd, MAX_ZIP_BYTES + 1024 * 1024);
     closeSync(fd);
     expect(() => userCode(big, 'python3.13')).toThrow(/51\.0 MB, more than the 50 MB Lambda takes in a request/);
+  });
+});
+
+describe('the tutorial\'s code', () => {
+  // lambda-code.ts holds the tutorial's zips written out (so a run without --code never loads
+  // fflate): they must be byte for byte what the user-code path makes of the same handler, or a
+  // stack made before would see its code as changed.
+  it.each([
+    ['python3.13', 'lambda_function.py', PYTHON_HANDLER, 'lambda_function.lambda_handler'],
+    ['nodejs22.x', 'index.mjs', NODE_HANDLER, 'index.handler'],
+  ])('%s: the written-out zip is the handler zipped, and its hash is the zip\'s SHA-256', (runtime, file, source, handler) => {
+    const code = lambdaCode(runtime);
+    expect(Buffer.from(code.zip).equals(Buffer.from(zipOne(file, source)))).toBe(true);
+    expect(code.sha256).toBe(createHash('sha256').update(code.zip).digest('base64'));
+    expect(code.handler).toBe(handler);
+    expect(Object.keys(unzipSync(code.zip))).toEqual([file]);
   });
 });
