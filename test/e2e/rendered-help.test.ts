@@ -3,17 +3,16 @@
 // commander's own, byte for byte: it is compared with what the whole CLI prints through commander
 // (`--verbose --help`: a global flag before --help takes the same help through commander). On a
 // terminal that is not 80 columns wide, commander renders the help at that width.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, REPO, runCli } from '../support/cli.js';
+import { REPO, runCli } from '../support/cli.js';
+import { inPty } from '../support/pty.js';
 
 const RECORDER = pathToFileURL(join(REPO, 'test', 'support', 'load-recorder.mjs')).href;
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
-const VENV_PYTHON = join(REPO, '.venv-ministack', 'bin', 'python');
 // The program's description is 84 characters: commander wraps it at 80 columns, not at 100.
 const DESCRIPTION = 'Protect a REST API with a Cognito user pool and a custom OAuth scope, in one command.';
 
@@ -34,26 +33,10 @@ async function distLoadedBy(args: string[]) {
   }
 }
 
-/** The CLI in a pseudo-terminal `cols` wide (test/support/pty-driver.py); its output with \r\n as \n. */
-function inTerminal(args: string[], cols: number): Promise<{ code: number | null; output: string }> {
-  const spec = { argv: [process.execPath, BIN, ...args], env: { PATH: process.env.PATH!, HOME: process.env.HOME!, TERM: 'xterm-256color' }, cwd: REPO, steps: [], stepTimeout: 30, exitTimeout: 60, cols, rows: 60 };
-  return new Promise((resolve, reject) => {
-    const py = spawn(VENV_PYTHON, [join(REPO, 'test', 'support', 'pty-driver.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    py.stdout.on('data', (d) => (out += d));
-    py.stderr.on('data', (d) => (err += d));
-    py.on('error', reject);
-    py.on('close', () => {
-      try {
-        const r = JSON.parse(out) as { code: number | null; output: string };
-        resolve({ code: r.code, output: r.output.replace(/\r\n/g, '\n') });
-      } catch {
-        reject(new Error(`pty driver failed: ${err}\n${out}`));
-      }
-    });
-    py.stdin.end(JSON.stringify(spec));
-  });
+/** The CLI in a pseudo-terminal `cols` wide; its output with \r\n as \n. */
+async function inTerminal(args: string[], cols: number): Promise<{ code: number | null; output: string }> {
+  const r = await inPty(args, { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, TERM: 'xterm-256color' }, cols, rows: 60, exitTimeout: 60 });
+  return { code: r.code, output: r.output.replace(/\r\n/g, '\n') };
 }
 
 describe('--help and --version from the build', () => {

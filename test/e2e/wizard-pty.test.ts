@@ -2,13 +2,13 @@
 // endpoint, every question answered by keystrokes, a plan confirmed, a working stack and its
 // summary at the end. Also Ctrl-C at a prompt and at the confirmation (exit 130, nothing
 // created), and --no-input on a terminal (exit 2, no prompt). Driven by test/support/pty-driver.py.
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BIN, REPO, runCli, tempStateDir } from '../support/cli.js';
+import { runCli, tempStateDir } from '../support/cli.js';
 import { inventory } from '../support/inventory.js';
 import { startCountingProxy, type CountingProxy } from '../support/proxy.js';
+import { inPty, type PtyResult } from '../support/pty.js';
 
 const endpoint = inject('emulatorEndpoint');
 const PASSWORD = 'Corr3ct-Horse!';
@@ -18,8 +18,6 @@ const DOWN = '\u001b[B';
 const CTRL_C = '\u0003';
 const CTRL_U = '\u0015';
 const BACKSPACE = '\u007f';
-// The emulator's virtualenv (test/support/ministack.mjs installs it before any test runs): a Python for the pty driver.
-const VENV_PYTHON = join(REPO, '.venv-ministack', 'bin', 'python');
 let proxy: CountingProxy;
 
 beforeAll(async () => {
@@ -28,13 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy?.close();
 });
-
-interface PtyResult {
-  code: number | null;
-  signal: number | null;
-  output: string;
-  error: string | null;
-}
 
 function inTerminal(args: string[], stateDir: string, steps: [string, string][]): Promise<PtyResult> {
   const env = {
@@ -46,23 +37,7 @@ function inTerminal(args: string[], stateDir: string, steps: [string, string][])
     AWS_REGION: 'us-east-1',
     COGNITO_SCOPE_SETUP_STATE_DIR: stateDir,
   };
-  const spec = { argv: [process.execPath, BIN, ...args], env, cwd: REPO, steps, stepTimeout: 30, exitTimeout: 90 };
-  return new Promise((res, rej) => {
-    const py = spawn(VENV_PYTHON, [join(REPO, 'test', 'support', 'pty-driver.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    py.stdout.on('data', (d) => (out += d));
-    py.stderr.on('data', (d) => (err += d));
-    py.on('error', rej);
-    py.on('close', () => {
-      try {
-        res(JSON.parse(out));
-      } catch {
-        rej(new Error(`pty driver failed: ${err}\n${out}`));
-      }
-    });
-    py.stdin.end(JSON.stringify(spec));
-  });
+  return inPty(args, { env, steps });
 }
 
 describe('init with no flags, in a terminal', () => {
