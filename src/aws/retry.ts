@@ -151,8 +151,28 @@ export function retryAfterMs(info: RetryErrorInfo, attempt: number, now: number)
   return Math.min(1000 * 2 ** attempt, 10_000);
 }
 
+/**
+ * How many of a token's retries were the policy's own waits (a quota's Retry-After, IAM
+ * propagation). They have budgets of their own, in time, so they do not use up the attempts kept
+ * for other failures: a 5xx after seven quota waits is retried like a 5xx after none.
+ */
+const policyWaits = new WeakMap<StandardRetryToken, number>();
+const waitsOf = (t: StandardRetryToken): number => policyWaits.get(t) ?? 0;
+
 /** A retry token for a wait the policy decided on (the SDK's middleware sleeps getRetryDelay()). */
-const ownToken = (count: number, delay: number): StandardRetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delay, getRetryCost: () => undefined });
+const ownToken = (count: number, delay: number, waits: number): StandardRetryToken => {
+  const t: StandardRetryToken = { getRetryCount: () => count, getRetryDelay: () => delay, getRetryCost: () => undefined };
+  policyWaits.set(t, waits);
+  return t;
+};
+
+type SdkToken = StandardRetryToken & { isLongPoll?: () => boolean; $retryLog?: unknown };
+/** The same token with another retry count (and the policy's waits it carries). */
+const recounted = (t: SdkToken, count: number, waits: number): StandardRetryToken => {
+  const r: SdkToken = { getRetryCount: () => count, getRetryDelay: () => t.getRetryDelay(), getRetryCost: () => t.getRetryCost(), isLongPoll: () => t.isLongPoll?.() ?? false, $retryLog: t.$retryLog };
+  if (waits) policyWaits.set(r, waits);
+  return r;
+};
 
 /**
  * The client's retry strategy: the SDK's adaptive strategy (client-side rate limiting, backoff,
@@ -185,7 +205,7 @@ export class PolicyRetryStrategy implements RetryStrategyV2 {
       const delay = propagationDelayMs(elapsed);
       if (left - delay <= 0) throw info.error;
       note?.(`waiting for ${policy.propagation.what} (AWS: usually seconds, up to minutes; ${formatLeft(left)})`);
-      return ownToken(count, delay);
+      return ownToken(count, delay, waitsOf(token) + 1);
     }
     // A fixed quota: wait exactly what Retry-After says (a little past it), for as long as the budget allows.
     if (policy.throttleBudgetMs && info.errorType === 'THROTTLING') {
@@ -194,11 +214,17 @@ export class PolicyRetryStrategy implements RetryStrategyV2 {
       if (elapsed + delay > policy.throttleBudgetMs) throw info.error;
       const [client = '', operation = ''] = (op?.key ?? '').split('.');
       note?.(`${SERVICE_TITLES[client] ?? client} allows ${policy.quota ?? `only a few ${operation} calls at a time`} in an account; waiting ${Math.max(1, Math.round(delay / 1000))} s`);
-      return ownToken(count, delay);
+      return ownToken(count, delay, waitsOf(token) + 1);
     }
     if (!policy.idempotent && requestOutcome(info.error) !== 'refused') throw new Error('not retried: the request may have run');
-    if (token.getRetryCount() + 1 >= (policy.maxAttempts ?? this.maxAttempts)) throw new Error('no attempts left');
-    return (await this.inner.refreshRetryTokenForRetry(token, info)) as StandardRetryToken;
+    // Attempts are counted without the policy's own waits; the SDK's strategy (which counts them
+    // from the token) is given that count, and the waits are carried on to the next token.
+    const waits = waitsOf(token);
+    const attempts = token.getRetryCount() - waits;
+    if (attempts + 1 >= (policy.maxAttempts ?? this.maxAttempts)) throw new Error('no attempts left');
+    if (!waits) return (await this.inner.refreshRetryTokenForRetry(token, info)) as StandardRetryToken;
+    const next = (await this.inner.refreshRetryTokenForRetry(recounted(token, attempts, 0), info)) as SdkToken;
+    return recounted(next, next.getRetryCount() + waits, waits);
   }
 
   recordSuccess(token: StandardRetryToken): void {

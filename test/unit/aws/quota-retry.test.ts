@@ -105,6 +105,8 @@ describe('a real API Gateway client with the policy installed', () => {
   let endpoint: string;
   const seen: { method: string; at: number }[] = [];
   let throttled = 0;
+  /** 5xx answers to give once the throttling is over. */
+  let failing = 0;
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       req.resume();
@@ -115,6 +117,12 @@ describe('a real API Gateway client with the policy installed', () => {
           throttled++;
           res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException', 'retry-after': '0.05' });
           res.end(JSON.stringify({ message: 'Too Many Requests' }));
+          return;
+        }
+        if (failing > 0) {
+          failing--;
+          res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' });
+          res.end(JSON.stringify({ message: 'Internal failure' }));
           return;
         }
         res.writeHead(202, { 'content-type': 'application/json' });
@@ -135,6 +143,23 @@ describe('a real API Gateway client with the policy installed', () => {
     expect(seen).toHaveLength(11); // 10 throttled answers, then the call that went through: more than maxAttempts (3)
     expect(notes).toHaveLength(10);
     expect(notes[0]).toBe('API Gateway allows one DeleteRestApi per 30 s in an account; waiting 1 s');
+    client.destroy();
+  });
+
+  it('a 5xx after the quota waits still gets the SDK attempts: the waits have their own budget and do not use them up', async () => {
+    const client = applyRetryPolicies(new APIGatewayClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 3, retryStrategy: new PolicyRetryStrategy(3) }));
+    throttled = 0;
+    failing = 2; // two 5xx after ten quota waits: maxAttempts (3) allows exactly two retries
+    seen.length = 0;
+    await client.send(new DeleteRestApiCommand({ restApiId: 'abc123' }));
+    expect(seen).toHaveLength(13);
+    // The control: one 5xx more than the attempts allow still fails, with the 5xx.
+    throttled = 0;
+    failing = 3;
+    seen.length = 0;
+    await expect(client.send(new DeleteRestApiCommand({ restApiId: 'abc123' }))).rejects.toMatchObject({ name: 'InternalFailure' });
+    expect(seen).toHaveLength(13);
+    failing = 0;
     client.destroy();
   });
 
