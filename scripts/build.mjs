@@ -15,7 +15,7 @@
 // The new build is written next to its target and renamed into place, so a CLI started while a
 // build runs finds either the old dist/ or the new one, never a half-written one.
 import { build, transform } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -109,6 +109,12 @@ if (existsSync(target)) renameSync(target, old);
 renameSync(tmp, target);
 rmSync(old, { recursive: true, force: true });
 if (base !== ROOT) {
+  // The launcher too is renamed into place (cpSync unlinks a file before copying it over: a CLI
+  // started in that moment would find no launcher).
   mkdirSync(join(base, 'bin'), { recursive: true });
-  cpSync(join(ROOT, 'bin'), join(base, 'bin'), { recursive: true });
+  for (const f of readdirSync(join(ROOT, 'bin'))) {
+    const to = join(base, 'bin', f);
+    copyFileSync(join(ROOT, 'bin', f), `${to}.${process.pid}`);
+    renameSync(`${to}.${process.pid}`, to);
+  }
 }
