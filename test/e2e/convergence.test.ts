@@ -40,6 +40,8 @@ interface Figures {
   exits: (number | null)[];
   /** The error line of each init or destroy run that failed. */
   failures: string[];
+  /** For a stack that did not converge or was not destroyed: each failed run's stderr, and the faults of its phase. */
+  logs: string[];
   duplicates: string[];
   orphans: string[];
   inSync: boolean;
@@ -84,6 +86,8 @@ function leftIn(inv: Inventory): string[] {
   return Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
 }
 
+const lastLines = (stderr: string) => stderr.trim().split('\n').slice(-40).join('\n');
+const faultList = (faults: readonly InjectedFault[]) => faults.map((x) => `${x.operation} ${x.kind} ${x.when}`).join(', ');
 const errorLine = (stderr: string) => stderr.split('\n').filter((l) => /error/i.test(l)).slice(-2).join(' | ').slice(0, 300) || stderr.trim().split('\n').at(-1) || '';
 
 async function oneStack(rate: number, i: number): Promise<Figures> {
@@ -93,7 +97,7 @@ async function oneStack(rate: number, i: number): Promise<Figures> {
   const env = emulatorEnv(stateDir);
   const seed = SEED + 1000 * pct + 10 * i;
   const proxy = await startCountingProxy(endpoint);
-  const f: Figures = { stack, seed, converged: false, runs: 0, exits: [], failures: [], duplicates: [], orphans: [], inSync: false, destroyRuns: 0, destroyed: false, left: [], faults: [], requests: 0 };
+  const f: Figures = { stack, seed, converged: false, runs: 0, exits: [], failures: [], logs: [], duplicates: [], orphans: [], inSync: false, destroyRuns: 0, destroyed: false, left: [], faults: [], requests: 0 };
   const faultsOn = (s: number) => (proxy.faults = { rate, kinds: KINDS, seed: s, maxConsecutive: 3, afterShare: AFTER_SHARE, key: opKey });
   const collect = () => {
     f.faults.push(...proxy.injected);
@@ -108,7 +112,9 @@ async function oneStack(rate: number, i: number): Promise<Figures> {
       f.exits.push(r.code);
       f.converged = r.code === 0;
       if (!f.converged) f.failures.push(`init run ${f.runs}: ${errorLine(r.stderr)}`);
+      if (!f.converged) f.logs.push(`--- init run ${f.runs}, stderr:\n${lastLines(r.stderr)}`);
     }
+    if (!f.converged) f.logs.push(`--- faults during init, in order: ${faultList(proxy.injected)}`);
     collect();
     proxy.faults = undefined;
     const inv = await inventory(endpoint, stack);
@@ -126,7 +132,9 @@ async function oneStack(rate: number, i: number): Promise<Figures> {
       const d = await runCli(['destroy', '--yes', '--json', '--stack', stack, '--endpoint-url', proxy.endpoint], { env, timeoutMs: TIMEOUT });
       f.destroyed = d.code === 0 && d.json().remaining?.length === 0;
       if (!f.destroyed) f.failures.push(`destroy run ${f.destroyRuns}: ${errorLine(d.stderr)}`);
+      if (!f.destroyed) f.logs.push(`--- destroy run ${f.destroyRuns}, stderr:\n${lastLines(d.stderr)}`);
     }
+    if (!f.destroyed) f.logs.push(`--- faults during destroy, in order: ${faultList(proxy.injected)}`);
     collect();
     proxy.faults = undefined;
     f.left = leftIn(await inventory(endpoint, stack));
@@ -161,6 +169,8 @@ function report(rate: number, all: Figures[]): string {
     const bad = [...f.duplicates, ...f.orphans.map((o) => `orphan ${o}`), ...f.left.map((l) => `left ${l}`), ...(f.problem ? [f.problem] : [])];
     if (!f.converged || bad.length || !f.destroyed || f.failures.length) lines.push(`  ${f.stack} (seed ${f.seed}): init exits ${f.exits.join(',')}; destroy runs ${f.destroyRuns}; ${[...bad, ...f.failures].join('; ')}`);
   }
+  // What a failing stack went through, in full: only when one failed (the figures above always).
+  for (const f of all) if (!f.converged || !f.destroyed) lines.push(`  ${f.stack}:`, ...f.logs);
   return lines.join('\n');
 }
 
