@@ -3,34 +3,25 @@
 // commander's own, byte for byte: it is compared with what the whole CLI prints through commander
 // (`--verbose --help`: a global flag before --help takes the same help through commander). On a
 // terminal that is not 80 columns wide, commander renders the help at that width.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO, runCli } from '../support/cli.js';
+import { runRecordingLoads } from '../support/loads.js';
 import { inPty } from '../support/pty.js';
 
-const RECORDER = pathToFileURL(join(REPO, 'test', 'support', 'load-recorder.mjs')).href;
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 // The program's description is 84 characters: commander wraps it at 80 columns, not at 100.
 const DESCRIPTION = 'Protect a REST API with a Cognito user pool and a custom OAuth scope, in one command.';
 
-/** The files of dist/ a run loaded (test/support/load-recorder.mjs). */
+/** The files of dist/ a run loaded (test/support/loads.ts). */
 async function distLoadedBy(args: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'css-load-'));
-  const log = join(dir, 'loaded.txt');
-  try {
-    const r = await runCli(args, { env: { NODE_OPTIONS: `--import=${RECORDER}`, CSS_LOAD_LOG: log } });
-    expect(r.code, r.stderr).toBe(0);
-    return readFileSync(log, 'utf8')
-      .split('\n')
-      .map((u) => /\/dist\/(.+)$/.exec(u)?.[1])
-      .filter((f): f is string => f !== undefined)
-      .sort();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = await runRecordingLoads(args);
+  expect(r.code, r.stderr).toBe(0);
+  return r.urls
+    .map((u) => /\/dist\/(.+)$/.exec(u)?.[1])
+    .filter((f): f is string => f !== undefined)
+    .sort();
 }
 
 /** The CLI in a pseudo-terminal `cols` wide; its output with \r\n as \n. */

@@ -5,14 +5,13 @@
 // comments, which tell which library a loaded chunk carries. A command that talks to AWS is the
 // control: it must show the SDK, or the check proves nothing (e.g. after a switch to minified
 // output, which drops those comments).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
-import { REPO, emulatorEnv, runCli, tempStateDir } from '../support/cli.js';
+import { emulatorEnv, tempStateDir } from '../support/cli.js';
+import { runRecordingLoads } from '../support/loads.js';
 
-const RECORDER = pathToFileURL(join(REPO, 'test', 'support', 'load-recorder.mjs')).href;
 const HEAVY = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy|ora|@inquirer|zod\/v4\/classic)\//m;
 const AGGREGATED = /^\/\/ \S*node_modules\/@aws-sdk\/client-[a-z-]+\/dist-es\/(IAM|Lambda|APIGateway|CognitoIdentityProvider|CloudWatchLogs|pagination\/index|waiters\/index)\.js/m;
 /**
@@ -24,19 +23,12 @@ const SDK = /^\/\/ \S*node_modules\/(@aws-sdk|@smithy)\//m;
 
 /** Run the CLI and return its exit code and the libraries found in the modules it loaded. */
 async function loadedBy(args: string[], env: Record<string, string> = {}, pattern = HEAVY) {
-  const dir = mkdtempSync(join(tmpdir(), 'css-load-'));
-  const log = join(dir, 'loaded.txt');
-  try {
-    const r = await runCli(args, { env: { ...emulatorEnv(tempStateDir()), ...env, NODE_OPTIONS: `--import=${RECORDER}`, CSS_LOAD_LOG: log } });
-    const urls = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
-    const libs = new Set<string>();
-    for (const u of urls) {
-      for (const m of readFileSync(new URL(u), 'utf8').matchAll(new RegExp(pattern.source, 'gm'))) libs.add(m[1]!);
-    }
-    return { code: r.code, stdout: r.stdout, stderr: r.stderr, urls, libs: [...libs].sort() };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const r = await runRecordingLoads(args, { ...emulatorEnv(tempStateDir()), ...env });
+  const libs = new Set<string>();
+  for (const u of r.urls) {
+    for (const m of readFileSync(new URL(u), 'utf8').matchAll(new RegExp(pattern.source, 'gm'))) libs.add(m[1]!);
   }
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, urls: r.urls, libs: [...libs].sort() };
 }
 
 describe('start-up loads only what it needs', () => {
